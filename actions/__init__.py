@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters from the dialogue to the ``bot`` package."""

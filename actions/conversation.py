@@ -1,0 +1,62 @@
+"""What every action reads from the tracker: language, event, latest message."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from bot.events import get_event
+from bot.language import language_of_events
+from bot.models import Event
+from bot.settings import get_settings
+
+FORM_NAME = "registration_form"
+# Actions that may run between the attendee's message and the form's validation
+# in the same turn; anything else means the form is resuming after a digression.
+SAME_TURN_ACTIONS = {"action_listen", "action_extract_slots", FORM_NAME, f"validate_{FORM_NAME}"}
+
+
+def language(tracker: Tracker) -> str:
+    return language_of_events(tracker.events)
+
+
+def event_for(session, tracker: Tracker) -> Event | None:
+    return get_event(session, tracker.get_slot("event_slug") or get_settings().default_event_slug)
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    for item in (tracker.latest_message or {}).get("entities") or []:
+        if item.get("entity") == entity and item.get("value"):
+            return str(item["value"])
+    return None
+
+
+def is_new_user_turn(tracker: Tracker) -> bool:
+    """True when the latest user message has not been handled by another action yet."""
+    events = tracker.events
+    last_user = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=None)
+    if last_user is None:
+        return False
+    for event in events[last_user + 1:]:
+        if event.get("event") == "action" and event.get("name") not in SAME_TURN_ACTIONS:
+            return False
+        if event.get("event") == "bot":
+            return False
+    return True
+
+
+# Below this NLU confidence a "cancel" is read as an answer, so a name such as
+# "Para" is not taken for "stop".
+CANCEL_CONFIDENCE = 0.7
+
+
+def wants_to_cancel(tracker: Tracker) -> bool:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name") == "cancel" and (intent.get("confidence") or 0) >= CANCEL_CONFIDENCE

@@ -1,0 +1,152 @@
+"""Actions around the registration form: summary, submission, status, payment notice."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import event_for, language
+from actions.registration_form import ACCOUNT_SLOTS, SKIPPED
+from bot.checkout import CheckoutReply, registration_status_reply, submit_registration
+from bot.db import session_scope
+from bot.registrations import RegistrationDraft
+from bot.event_info import event_summary
+from bot.replies import intent_button, reply
+
+logger = logging.getLogger(__name__)
+
+FORM_VALUE_SLOTS = ("ticket_type", "full_name", "phone", "organisation", "dietary", "confirmation")
+
+
+def send(dispatcher: CollectingDispatcher, message: CheckoutReply) -> None:
+    dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
+
+
+class ActionAskConfirmation(Action):
+    """Show the summary of the answers with confirm, change and cancel buttons."""
+
+    def name(self) -> str:
+        return "action_ask_confirmation"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        lang = language(tracker)
+        with session_scope() as session:
+            event = event_for(session, tracker)
+            ticket = next(t for t in event.ticket_types if t.code == tracker.get_slot("ticket_type"))
+            price = reply("ticket_free", lang) if ticket.money.is_zero() else ticket.money.display()
+
+            def shown(slot: str) -> str:
+                value = tracker.get_slot(slot)
+                return value if value not in (None, SKIPPED) else reply("not_given", lang)
+
+            text = reply(
+                "summary",
+                lang,
+                event=event.text("name", lang),
+                ticket=ticket.display_name(lang),
+                price=price,
+                full_name=shown("full_name"),
+                email=shown("account_email"),
+                phone=shown("phone"),
+                organisation=shown("organisation"),
+                dietary=shown("dietary"),
+            )
+        buttons = [intent_button(reply("button_confirm", lang), "affirm")]
+        for field in ("ticket_type", "full_name", "phone", "organisation", "dietary"):
+            title = f"{reply('button_change', lang)}: {reply('field_' + field, lang)}"
+            buttons.append(intent_button(title, "change_field", {"field": field}))
+        buttons.append(intent_button(reply("button_cancel", lang), "cancel"))
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+class ActionSubmitRegistration(Action):
+    """Store the confirmed registration and send the PayPal link, or confirm a free one."""
+
+    def name(self) -> str:
+        return "action_submit_registration"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        reset = [SlotSet(slot, None) for slot in FORM_VALUE_SLOTS]
+        def optional(slot: str) -> str | None:
+            return tracker.get_slot(slot) or None
+
+        draft = None
+        if tracker.get_slot("ticket_type"):
+            draft = RegistrationDraft(
+                ticket_code=tracker.get_slot("ticket_type"),
+                full_name=tracker.get_slot("full_name"),
+                phone=optional("phone"),
+                organisation=optional("organisation"),
+                dietary=optional("dietary"),
+                language=language(tracker),
+                conversation_id=tracker.sender_id,
+            )
+        # PayPal calls block, so they run in a worker thread, not on the server's loop.
+        message = await asyncio.to_thread(
+            submit_registration,
+            account_id=int(tracker.get_slot("account_id")),
+            event_slug=tracker.get_slot("event_slug"),
+            draft=draft,
+            language=language(tracker),
+        )
+        send(dispatcher, message)
+        return reset
+
+
+class ActionCancelRegistration(Action):
+    """Drop the answers of the form in progress; nothing was stored yet."""
+
+    def name(self) -> str:
+        return "action_cancel_registration"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=reply("utter_cancelled", language(tracker)))
+        slots = list(FORM_VALUE_SLOTS)
+        if tracker.get_slot("account_id") is None:
+            slots += ACCOUNT_SLOTS
+        return [SlotSet(slot, None) for slot in slots]
+
+
+class ActionRegistrationStatus(Action):
+    """Tell the attendee where their registration stands; a pending one gets its link."""
+
+    def name(self) -> str:
+        return "action_registration_status"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        lang = language(tracker)
+        account_id = tracker.get_slot("account_id")
+        if account_id is None:
+            dispatcher.utter_message(
+                text=reply("status_needs_account", lang),
+                buttons=[intent_button(reply("button_register", lang), "register")],
+            )
+            return []
+        message = await asyncio.to_thread(
+            registration_status_reply,
+            account_id=int(account_id),
+            event_slug=tracker.get_slot("event_slug"),
+            language=lang,
+        )
+        send(dispatcher, message)
+        return []
+
+
+class ActionEventInfo(Action):
+    """Answer questions about the event from its stored data."""
+
+    def name(self) -> str:
+        return "action_event_info"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        lang = language(tracker)
+        with session_scope() as session:
+            event = event_for(session, tracker)
+            dispatcher.utter_message(text=event_summary(session, event, lang))
+        return []

@@ -1,0 +1,304 @@
+"""The registration form: account (name, email, code) then ticket and questions.
+
+One Rasa form, ``registration_form``, whose required slots depend on the
+conversation: an attendee whose email is not yet verified in this conversation
+is asked for name, email and code first. Every slot has a custom mapping, filled
+by the ``extract_<slot>`` methods below from the latest message, so several
+values in one message fill several slots.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import (
+    event_for,
+    is_new_user_turn,
+    wants_to_cancel,
+    language,
+    latest_entity,
+    latest_intent,
+    latest_text,
+)
+from bot.accounts import CodeCheck
+from bot.db import session_scope
+from bot.events import find_ticket_type, seats_left
+from bot.mail import MailError
+from bot.registrations import active_registration
+from bot.replies import reply
+from bot.validation import (
+    MAX_FREE_TEXT_LENGTH,
+    InvalidValue,
+    clean_free_text,
+    clean_name,
+    find_code,
+    find_email,
+    find_introduced_name,
+    is_skip_answer,
+    normalise_email,
+    normalise_phone,
+)
+from bot.verification import CODE_MINUTES, send_verification_code, verify_code
+
+ACCOUNT_SLOTS = ["account_name", "account_email", "verification_code"]
+REGISTRATION_SLOTS = ["ticket_type", "full_name", "phone", "organisation", "dietary", "confirmation"]
+OPTIONAL_SLOTS = {"phone", "organisation", "dietary"}
+# Value of an optional slot the attendee chose to leave empty ("no", "skip").
+SKIPPED = ""
+VERIFIED = "verified"
+CONFIRMED = "confirmed"
+
+RESEND_WORDS = re.compile(r"(reenv|otro c[oó]digo|nuevo c[oó]digo|new code|resend|another code)", re.I)
+TICKET_WORDS = re.compile(r"\b(entrada|boleto|ticket|pase|pass)", re.I)
+CONFIRM_WORDS = re.compile(r"^\s*(s[ií]|confirm[oa]?r?|correcto|ok|yes|confirm|todo bien|de acuerdo)\b", re.I)
+FIELD_WORDS = {
+    "ticket_type": re.compile(r"\b(entrada|boleto|ticket|tipo)\b", re.I),
+    "full_name": re.compile(r"\b(nombre|name)\b", re.I),
+    "phone": re.compile(r"\b(tel[eé]fono|celular|phone|n[uú]mero)\b", re.I),
+    "organisation": re.compile(r"\b(organizaci[oó]n|empresa|organi[sz]ation|company)\b", re.I),
+    "dietary": re.compile(r"\b(alimentaci[oó]n|comida|dieta|dietary|diet|food)\b", re.I),
+    "email": re.compile(r"\b(correo|email|e-mail|mail)\b", re.I),
+}
+
+
+class ValidateRegistrationForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_registration_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        account_id = tracker.get_slot("account_id")
+        if account_id is None:
+            return ACCOUNT_SLOTS
+        with session_scope() as session:
+            event = event_for(session, tracker)
+            if event is not None and active_registration(session, int(account_id), event.id):
+                # Nothing to ask: the submit action reports the existing registration.
+                return []
+        return REGISTRATION_SLOTS
+
+    # Extraction: what the latest message says, for each slot.
+
+    def _requested(self, tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot("requested_slot") == slot
+
+    def _fresh(self, tracker: Tracker) -> bool:
+        """True when the latest message is an answer for the form to read.
+
+        A cancel request fills nothing, so the form rejects and the cancel rule runs.
+        """
+        return is_new_user_turn(tracker) and not wants_to_cancel(tracker)
+
+    async def extract_account_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if not self._fresh(tracker) or tracker.get_slot("account_name"):
+            return {}
+        text = latest_text(tracker)
+        introduced = find_introduced_name(text) or latest_entity(tracker, "person")
+        if self._requested(tracker, "account_name"):
+            return {"account_name": introduced or text}
+        return {"account_name": introduced} if introduced else {}
+
+    async def extract_account_email(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if not self._fresh(tracker):
+            return {}
+        text = latest_text(tracker)
+        email = find_email(text)
+        if self._requested(tracker, "account_email"):
+            return {"account_email": email or text}
+        # A new address while the code is awaited means the first one was mistyped.
+        return {"account_email": email} if email else {}
+
+    async def extract_verification_code(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if not self._fresh(tracker) or not self._requested(tracker, "verification_code"):
+            return {}
+        if find_email(latest_text(tracker)):
+            return {}
+        return {"verification_code": latest_text(tracker)}
+
+    async def extract_ticket_type(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if not self._fresh(tracker):
+            return {}
+        text = latest_text(tracker)
+        entity = latest_entity(tracker, "ticket_type")
+        if self._requested(tracker, "ticket_type"):
+            return {"ticket_type": entity or text}
+        if tracker.get_slot("ticket_type"):
+            return {}
+        if entity or (TICKET_WORDS.search(text) and latest_intent(tracker) in ("register", "choose_ticket")):
+            with session_scope() as session:
+                event = event_for(session, tracker)
+                ticket = find_ticket_type(event, entity or text) if event else None
+                return {"ticket_type": ticket.code} if ticket else {}
+        return {}
+
+    async def _extract_requested_text(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        if self._fresh(tracker) and self._requested(tracker, slot):
+            return {slot: latest_text(tracker)}
+        return {}
+
+    async def extract_full_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return await self._extract_requested_text("full_name", tracker)
+
+    async def extract_phone(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return await self._extract_requested_text("phone", tracker)
+
+    async def extract_organisation(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return await self._extract_requested_text("organisation", tracker)
+
+    async def extract_dietary(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return await self._extract_requested_text("dietary", tracker)
+
+    async def extract_confirmation(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return await self._extract_requested_text("confirmation", tracker)
+
+    # Validation: one method per slot; a rejected value is set to None and re-asked.
+
+    async def validate_account_name(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        lang = language(tracker)
+        try:
+            name = clean_name(find_introduced_name(value) or value)
+        except InvalidValue:
+            dispatcher.utter_message(text=reply("invalid_name", lang))
+            return {"account_name": None}
+        email = tracker.get_slot("account_email")
+        if email and tracker.get_slot("verification_code") is None:
+            # The email came first, in the same message; the code goes out now.
+            return {"account_name": name, **self._send_code(dispatcher, tracker, name, email)}
+        return {"account_name": name}
+
+    async def validate_account_email(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        lang = language(tracker)
+        candidate = find_email(value) or value
+        try:
+            email = normalise_email(candidate)
+        except InvalidValue:
+            dispatcher.utter_message(text=reply("invalid_email", lang, value=candidate[:80]))
+            return {"account_email": None}
+        name = tracker.get_slot("account_name")
+        if not name:
+            return {"account_email": email}
+        return self._send_code(dispatcher, tracker, name, email)
+
+    def _send_code(self, dispatcher, tracker: Tracker, name: str, email: str) -> dict[str, Any]:
+        lang = language(tracker)
+        with session_scope() as session:
+            event = event_for(session, tracker)
+            event_name = event.text("name", lang) if event else ""
+        try:
+            delivery = send_verification_code(email=email, name=name, language=lang, event_name=event_name)
+        except MailError:
+            dispatcher.utter_message(text=reply("email_failed", lang))
+            return {"account_email": None, "verification_code": None}
+        key = "code_sent_existing_account" if delivery.existing_account else "code_sent"
+        dispatcher.utter_message(text=reply(key, lang, email=email, minutes=CODE_MINUTES))
+        return {"account_email": email, "verification_code": None}
+
+    async def validate_verification_code(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        lang = language(tracker)
+        email = tracker.get_slot("account_email")
+        name = tracker.get_slot("account_name")
+        if latest_intent(tracker) == "request_new_code" or RESEND_WORDS.search(value):
+            result = self._send_code(dispatcher, tracker, name, email)
+            if result.get("account_email"):
+                dispatcher.utter_message(text=reply("code_resent", lang, email=email))
+            return result
+
+        code = find_code(value)
+        if code is None:
+            dispatcher.utter_message(text=reply("code_not_understood", lang))
+            return {"verification_code": None}
+
+        verification = verify_code(email=email, code=code)
+        outcome = verification.result.outcome
+        if outcome is CodeCheck.VERIFIED:
+            dispatcher.utter_message(text=reply("account_verified", lang))
+            return {
+                "verification_code": VERIFIED,
+                "account_id": str(verification.account_id),
+                "full_name": tracker.get_slot("full_name") or name,
+            }
+        if outcome is CodeCheck.WRONG:
+            dispatcher.utter_message(text=reply("code_wrong", lang, attempts=verification.result.attempts_left))
+        elif outcome is CodeCheck.EXPIRED:
+            dispatcher.utter_message(text=reply("code_expired", lang))
+        elif outcome is CodeCheck.LOCKED:
+            dispatcher.utter_message(text=reply("code_locked", lang))
+        else:
+            return self._send_code(dispatcher, tracker, name, email)
+        return {"verification_code": None}
+
+    async def validate_ticket_type(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        lang = language(tracker)
+        with session_scope() as session:
+            event = event_for(session, tracker)
+            ticket = next((t for t in event.ticket_types if t.code == value), None) or find_ticket_type(event, value)
+            available = [t for t in event.ticket_types if seats_left(session, t) > 0]
+            choices = ", ".join(t.display_name(lang) for t in available)
+            if not available:
+                dispatcher.utter_message(text=reply("all_sold_out", lang, event=event.text("name", lang)))
+                return {"ticket_type": None}
+            if ticket is None:
+                dispatcher.utter_message(text=reply("invalid_ticket_type", lang, choices=choices))
+                return {"ticket_type": None}
+            if ticket not in available:
+                message = reply("ticket_type_sold_out", lang, ticket=ticket.display_name(lang), choices=choices)
+                dispatcher.utter_message(text=message)
+                return {"ticket_type": None}
+            return {"ticket_type": ticket.code}
+
+    async def validate_full_name(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        try:
+            return {"full_name": clean_name(find_introduced_name(value) or value)}
+        except InvalidValue:
+            dispatcher.utter_message(text=reply("invalid_name", language(tracker)))
+            return {"full_name": None}
+
+    async def validate_phone(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if latest_intent(tracker) == "deny" or is_skip_answer(value):
+            return {"phone": SKIPPED}
+        with session_scope() as session:
+            region = event_for(session, tracker).country
+        try:
+            return {"phone": normalise_phone(value, region)}
+        except InvalidValue:
+            dispatcher.utter_message(text=reply("invalid_phone", language(tracker), value=value[:40]))
+            return {"phone": None}
+
+    def _validate_optional_text(self, slot: str, value: str, dispatcher, tracker: Tracker) -> dict[str, Any]:
+        if latest_intent(tracker) == "deny" or is_skip_answer(value):
+            return {slot: SKIPPED}
+        try:
+            return {slot: clean_free_text(value)}
+        except InvalidValue:
+            dispatcher.utter_message(text=reply("invalid_free_text", language(tracker), limit=MAX_FREE_TEXT_LENGTH))
+            return {slot: None}
+
+    async def validate_organisation(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return self._validate_optional_text("organisation", value, dispatcher, tracker)
+
+    async def validate_dietary(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        return self._validate_optional_text("dietary", value, dispatcher, tracker)
+
+    async def validate_confirmation(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        lang = language(tracker)
+        intent = latest_intent(tracker)
+        if intent == "affirm" or CONFIRM_WORDS.search(value):
+            return {"confirmation": CONFIRMED}
+
+        field = latest_entity(tracker, "field")
+        if field is None:
+            field = next((name for name, pattern in FIELD_WORDS.items() if pattern.search(value)), None)
+        if field == "email":
+            # A new email needs a new verification, so the account part is asked again.
+            return {"confirmation": None, "account_id": None, "account_email": None, "verification_code": None}
+        if field in REGISTRATION_SLOTS:
+            return {"confirmation": None, field: None}
+
+        dispatcher.utter_message(text=reply("confirmation_not_understood", lang))
+        return {"confirmation": None}

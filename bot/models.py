@@ -1,0 +1,186 @@
+"""ORM models: events and ticket types, accounts, registrations and PayPal orders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.db import utcnow
+from bot.money import Money
+
+# Amounts keep 2 decimals in storage; zero-decimal currencies store ".00" and are
+# rounded by ``Money`` before they reach PayPal or a person.
+AMOUNT = Numeric(12, 2)
+
+
+# utf8mb4 on MySQL/MariaDB, so names with emoji are stored exactly as typed.
+MYSQL_TABLE_OPTIONS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    # Texts a person reads, per language: {"es": ..., "en": ...}
+    name: Mapped[dict] = mapped_column(JSON)
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    daily_start: Mapped[str] = mapped_column(String(5))
+    daily_end: Mapped[str] = mapped_column(String(5))
+    registration_closes_at: Mapped[datetime] = mapped_column(DateTime, doc="naive UTC")
+    venue: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(2), doc="ISO 3166 region for phone numbers")
+    currency: Mapped[str] = mapped_column(String(3))
+    included: Mapped[dict] = mapped_column(JSON)
+    refund_until: Mapped[date | None] = mapped_column(Date)
+    refund_policy: Mapped[dict] = mapped_column(JSON)
+    contact_email: Mapped[str] = mapped_column(String(254))
+    code_prefix: Mapped[str] = mapped_column(String(16))
+
+    ticket_types: Mapped[list[TicketType]] = relationship(
+        back_populates="event", order_by="TicketType.position"
+    )
+
+    def text(self, field: str, language: str) -> str:
+        values = getattr(self, field)
+        return values.get(language) or values["es"]
+
+
+class TicketType(Base):
+    __tablename__ = "ticket_types"
+    __table_args__ = (UniqueConstraint("event_id", "code"), MYSQL_TABLE_OPTIONS)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[dict] = mapped_column(JSON)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Other words attendees use for this ticket type, in any language.
+    synonyms: Mapped[list] = mapped_column(JSON, default=list)
+    price: Mapped[Decimal] = mapped_column(AMOUNT)
+    capacity: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="ticket_types")
+
+    @property
+    def money(self) -> Money:
+        return Money(self.price, self.event.currency)
+
+    def display_name(self, language: str) -> str:
+        return self.name.get(language) or self.name["es"]
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored trimmed and lower-cased, so one address is one account.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="es")
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class VerificationCode(Base):
+    __tablename__ = "verification_codes"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # HMAC of the code; the code itself is only in the email.
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RegistrationStatus:
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    # A free ticket type, confirmed without payment.
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+    ACTIVE = (PENDING_PAYMENT, PAID, CONFIRMED)
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    ticket_type_id: Mapped[int] = mapped_column(ForeignKey("ticket_types.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    price: Mapped[Decimal] = mapped_column(AMOUNT)
+    currency: Mapped[str] = mapped_column(String(3))
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20), doc="E.164")
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    dietary: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(2), default="es")
+    conversation_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    hold_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    event: Mapped[Event] = relationship()
+    ticket_type: Mapped[TicketType] = relationship()
+    account: Mapped[Account] = relationship()
+    orders: Mapped[list[PayPalOrder]] = relationship(
+        back_populates="registration", order_by="PayPalOrder.id"
+    )
+
+    @property
+    def money(self) -> Money:
+        return Money(self.price, self.currency)
+
+
+class PayPalOrder(Base):
+    """A PayPal order created for a registration, with its capture once taken."""
+
+    __tablename__ = "paypal_orders"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
+    paypal_order_id: Mapped[str] = mapped_column(String(64), unique=True)
+    # PayPal's order status: CREATED, PAYER_ACTION_REQUIRED, APPROVED, COMPLETED, ...
+    status: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    currency: Mapped[str] = mapped_column(String(3))
+    approve_url: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str] = mapped_column(String(108))
+    capture_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    captured_amount: Mapped[Decimal | None] = mapped_column(AMOUNT)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="orders")

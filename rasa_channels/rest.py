@@ -1,0 +1,97 @@
+"""Rasa's REST channel, plus delivery of messages produced between two turns.
+
+When a payment completes, the application appends the confirmation to the
+conversation through the engine's HTTP API, marked ``"pushed"`` in its
+metadata (bot/engine.py). A REST client only sees replies to its own requests,
+so this channel prepends such messages, written since the client's last
+message, to the reply of its next one. Request and reply keep Rasa's REST
+contract.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+
+PUSHED_METADATA_KEY = "pushed"
+
+
+def undelivered_messages(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """Return the pushed bot messages written after the client's last message."""
+    pending: List[Dict[Text, Any]] = []
+    for event in events:
+        if event.get("event") == "user":
+            pending = []
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get(PUSHED_METADATA_KEY):
+            pending.append(event)
+    return pending
+
+
+def as_rest_message(recipient_id: Text, event: Dict[Text, Any]) -> Dict[Text, Any]:
+    message: Dict[Text, Any] = {"recipient_id": recipient_id}
+    if event.get("text"):
+        message["text"] = event["text"]
+    data = event.get("data") or {}
+    for key in ("buttons", "image", "attachment", "custom"):
+        if data.get(key):
+            message[key] = data[key]
+    return message
+
+
+class PushAwareRestInput(RestInput):
+    """The ``rest`` channel, serving ``/webhooks/rest/webhook``."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint("push_aware_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender_id = await self._extract_sender(request)
+            text = self._extract_message(request)
+            if not isinstance(sender_id, str) or not sender_id or not isinstance(text, str):
+                return response.json(
+                    {"error": "the body must be JSON with string fields 'sender' and 'message'"}, status=400
+                )
+
+            earlier = await self._undelivered(request, sender_id)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        sender_id,
+                        input_channel=self._extract_input_channel(request),
+                        metadata=self.get_metadata(request),
+                    )
+                )
+            except Exception:
+                logger.exception("REST message from %s failed", sender_id)
+            return response.json(earlier + collector.messages)
+
+        return webhook
+
+    async def _undelivered(self, request: Request, sender_id: Text) -> List[Dict[Text, Any]]:
+        agent = request.app.ctx.agent
+        tracker = await agent.tracker_store.retrieve(sender_id) if agent and agent.tracker_store else None
+        if tracker is None:
+            return []
+        events = [event.as_dict() for event in tracker.events]
+        return [as_rest_message(sender_id, event) for event in undelivered_messages(events)]
