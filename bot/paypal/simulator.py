@@ -390,6 +390,7 @@ def create_simulator_router(
     async def issue_token(request: Request) -> JSONResponse:
         state.record_token_request()
         if not _has_client_credentials(request, client_id, client_secret):
+            logger.info("PayPal simulator rejected a token request with wrong client credentials")
             return JSONResponse(
                 {"error": "invalid_client", "error_description": "Client Authentication failed"}, status_code=401
             )
@@ -397,6 +398,7 @@ def create_simulator_router(
         grant_type = (await request.form()).get("grant_type")
         if grant_type != "client_credentials":
             description = "Grant Type is NULL" if grant_type is None else "unsupported grant_type"
+            logger.info("PayPal simulator rejected a token request with grant_type %r", grant_type)
             return JSONResponse({"error": "unsupported_grant_type", "error_description": description}, status_code=400)
 
         return JSONResponse(
@@ -468,7 +470,7 @@ def create_simulator_router(
             try:
                 order = state.approve_order(order.id)
             except SimulatedApiError:
-                # Captured by another request since find_order: show the same page as GET.
+                # Another request captured the order after find_order, so show the page that GET shows.
                 return _message_page(language, "captured", order.id, 409)
             return _redirect_or_page(
                 order.experience.get("return_url"),
