@@ -8,6 +8,7 @@ from bot.events import get_event
 from bot.language import language_of_events
 from bot.models import Event
 from bot.settings import get_settings
+from bot.validation import says_cancel
 
 FORM_NAME = "registration_form"
 # Actions that may run between the attendee's message and the form's validation
@@ -52,11 +53,17 @@ def is_new_user_turn(tracker: Tracker) -> bool:
     return True
 
 
-# Below this NLU confidence a "cancel" is read as an answer, so a name such as
-# "Para" is not taken for "stop".
-CANCEL_CONFIDENCE = 0.7
-
-
 def wants_to_cancel(tracker: Tracker) -> bool:
-    intent = (tracker.latest_message or {}).get("intent") or {}
-    return intent.get("name") == "cancel" and (intent.get("confidence") or 0) >= CANCEL_CONFIDENCE
+    """True when the NLU model reads "cancel" and the words say so too.
+
+    Both are required because names typed as answers ("Pedro Ruiz") can score
+    as "cancel" in the model.
+    """
+    return latest_intent(tracker) == "cancel" and (
+        latest_text(tracker).startswith("/cancel") or says_cancel(latest_text(tracker))
+    )
+
+
+def pressed(tracker: Tracker, intent: str) -> bool:
+    """True when the latest message is the payload of a button for ``intent``."""
+    return latest_text(tracker).startswith(f"/{intent}")

@@ -24,6 +24,7 @@ from actions.conversation import (
     latest_entity,
     latest_intent,
     latest_text,
+    pressed,
 )
 from bot.accounts import CodeCheck
 from bot.db import session_scope
@@ -75,7 +76,10 @@ class ValidateRegistrationForm(FormValidationAction):
     ) -> list[str]:
         account_id = tracker.get_slot("account_id")
         if account_id is None:
-            return ACCOUNT_SLOTS
+            # The registration slots stay listed so that a ticket type named in the
+            # first message is kept; none is asked before the code is verified,
+            # because verification_code comes first and stays empty until then.
+            return ACCOUNT_SLOTS + REGISTRATION_SLOTS
         with session_scope() as session:
             event = event_for(session, tracker)
             if event is not None and active_registration(session, int(account_id), event.id):
@@ -130,7 +134,13 @@ class ValidateRegistrationForm(FormValidationAction):
             return {"ticket_type": entity or text}
         if tracker.get_slot("ticket_type"):
             return {}
-        if entity or (TICKET_WORDS.search(text) and latest_intent(tracker) in ("register", "choose_ticket")):
+        # Only a request for a ticket names one: "Lucía Prensa" answering the name
+        # question is a name, even where the NLU tags "Prensa" as a ticket type,
+        # so while another question waits the message must say "entrada" or "ticket".
+        if latest_intent(tracker) not in ("register", "choose_ticket"):
+            return {}
+        waiting_for_answer = tracker.get_slot("requested_slot") is not None
+        if (entity and not waiting_for_answer) or TICKET_WORDS.search(text):
             with session_scope() as session:
                 event = event_for(session, tracker)
                 ticket = find_ticket_type(event, entity or text) if event else None
@@ -260,7 +270,7 @@ class ValidateRegistrationForm(FormValidationAction):
             return {"full_name": None}
 
     async def validate_phone(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if latest_intent(tracker) == "deny" or is_skip_answer(value):
+        if pressed(tracker, "deny") or is_skip_answer(value):
             return {"phone": SKIPPED}
         with session_scope() as session:
             region = event_for(session, tracker).country
@@ -271,7 +281,7 @@ class ValidateRegistrationForm(FormValidationAction):
             return {"phone": None}
 
     def _validate_optional_text(self, slot: str, value: str, dispatcher, tracker: Tracker) -> dict[str, Any]:
-        if latest_intent(tracker) == "deny" or is_skip_answer(value):
+        if pressed(tracker, "deny") or is_skip_answer(value):
             return {slot: SKIPPED}
         try:
             return {slot: clean_free_text(value)}

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 
 import httpx
@@ -23,12 +21,8 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-# TODO: remove once the project's pytest configuration sets pythonpath to the repository
-# root. Until then `.venv/bin/pytest tests/paypal` puts only tests/ on sys.path.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bot.paypal.client import PayPalClient  # noqa: E402
-from bot.paypal.simulator import SimulatorState, create_simulator_router  # noqa: E402
+from bot.paypal.client import PayPalClient
+from bot.paypal.simulator import SimulatorState, create_simulator_router
 
 CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "test-client-secret"

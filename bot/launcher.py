@@ -1,0 +1,201 @@
+"""Start the whole assistant: web application, action server and Rasa engine.
+
+``make run`` calls ``python -m bot.launcher``; the conversation tests start the
+same stack on other ports. Every process binds to 127.0.0.1 and runs in its own
+process group, so stopping the stack (Ctrl-C) leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bot.settings import PROJECT_ROOT
+
+RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+APP_PYTHON = Path(sys.executable)
+START_TIMEOUT_SECONDS = 300
+STOP_TIMEOUT_SECONDS = 15
+
+
+@dataclass
+class Ports:
+    app: int = 8000
+    actions: int = 5055
+    engine: int = 5005
+
+
+@dataclass
+class Stack:
+    """The three processes of the assistant, with their logs under ``var_dir``."""
+
+    ports: Ports = field(default_factory=Ports)
+    var_dir: Path = PROJECT_ROOT / "var"
+    model: Path = PROJECT_ROOT / "models"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def app_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.app}"
+
+    @property
+    def engine_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.engine}"
+
+    def environment(self, engine_token: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.setdefault("PUBLIC_URL", f"http://localhost:{self.ports.app}")
+        env.update(
+            VAR_DIR=str(self.var_dir),
+            APP_PORT=str(self.ports.app),
+            ENGINE_URL=self.engine_url,
+            ENGINE_TOKEN=engine_token,
+            SANIC_HOST="127.0.0.1",
+            RASA_TELEMETRY_ENABLED="false",
+            PYTHONPATH=str(PROJECT_ROOT),
+        )
+        env.update(self.extra_env)
+        return env
+
+    def write_endpoints(self) -> Path:
+        """Write the engine's endpoints file for these ports and this var folder."""
+        run_dir = self.var_dir / "run"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        path = run_dir / "endpoints.yml"
+        path.write_text(
+            "action_endpoint:\n"
+            f'  url: "http://127.0.0.1:{self.ports.actions}/webhook"\n'
+            "nlg:\n"
+            f'  url: "http://127.0.0.1:{self.ports.app}/nlg"\n'
+            "tracker_store:\n"
+            "  type: SQL\n"
+            "  dialect: sqlite\n"
+            f"  db: {self.var_dir / 'tracker.db'}\n",
+            encoding="utf-8",
+        )
+        return path
+
+    def start(self) -> None:
+        engine_token = secrets.token_urlsafe(24)
+        env = self.environment(engine_token)
+        logs = self.var_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        endpoints = self.write_endpoints()
+
+        commands = {
+            "app": [str(APP_PYTHON), "-m", "bot.web.app"],
+            "actions": [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions)],
+            "engine": [
+                str(RASA), "run", "--enable-api", "--auth-token", engine_token,
+                "--interface", "127.0.0.1", "--port", str(self.ports.engine),
+                "--model", str(self.model), "--endpoints", str(endpoints),
+                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+            ],
+        }
+        for name, command in commands.items():
+            log = open(logs / f"{name}.log", "ab")
+            self.processes[name] = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+            log.close()
+
+    def wait_until_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
+        """Block until every server answers; raise RuntimeError naming the one that did not."""
+        checks = {
+            "app": f"{self.app_url}/healthz",
+            "actions": f"http://127.0.0.1:{self.ports.actions}/health",
+            "engine": f"{self.engine_url}/webhooks/rest/",
+        }
+        deadline = time.monotonic() + timeout
+        for name, url in checks.items():
+            while True:
+                process = self.processes[name]
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{name} exited with code {process.returncode}; see {self.var_dir / 'logs' / (name + '.log')}"
+                    )
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        """Terminate every process group, then kill what is left after a grace period."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+
+def print_welcome(stack: Stack) -> None:
+    print(
+        f"""
+Registro por chat is running.
+
+  Chat (REST channel):
+    curl -s -X POST {stack.engine_url}/webhooks/rest/webhook \\
+         -H 'Content-Type: application/json' \\
+         -d '{{"sender": "ana", "message": "hola"}}'
+
+  or, in another terminal:  make chat
+  Verification codes and confirmations: {stack.var_dir / 'outbox'} (one .eml file per email)
+  PayPal simulator: {stack.app_url}/paypal-sim (the payment link opens its approval page)
+  Logs: {stack.var_dir / 'logs'}
+
+Press Ctrl-C to stop.
+""",
+        flush=True,
+    )
+
+
+def main() -> int:
+    stack = Stack()
+
+    def request_stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        print("Starting the application, the action server and the Rasa engine...", flush=True)
+        stack.start()
+        stack.wait_until_ready()
+        print_welcome(stack)
+        while True:
+            for name, process in stack.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} stopped with code {process.returncode}; stopping the rest.", file=sys.stderr)
+                    return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+        return 0
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
