@@ -53,20 +53,16 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@lru_cache(maxsize=4)
-def get_engine(url: str | None = None) -> Engine:
-    return create_db_engine(url or get_settings().database_url)
-
-
-@lru_cache(maxsize=4)
-def _session_factory(url: str | None) -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(url), expire_on_commit=False)
+@lru_cache(maxsize=8)
+def _session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(bind=create_db_engine(url), expire_on_commit=False)
 
 
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
-    """Yield a session that commits on success and rolls back on any error."""
-    session = _session_factory(url)()
+    """Yield a session on ``url`` (default: the configured database) that commits
+    on success and rolls back on any error."""
+    session = _session_factory(url or get_settings().database_url)()
     try:
         yield session
         session.commit()

@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
-import time
 from dataclasses import dataclass
 from typing import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
 from bot.paypal.client import PayPalClient
 from bot.paypal.simulator import SimulatorState, create_simulator_router
+from tests.servers import serve_in_thread
 
 CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "test-client-secret"
-SERVER_START_TIMEOUT_SECONDS = 10.0
 SLOW_RESPONSE_SECONDS = 1.0
 
 
@@ -65,27 +62,14 @@ def simulator() -> Iterator[SimulatorServer]:
     app.include_router(_failing_paypal_router(failing_requests), prefix="/failing-paypal")
     app.include_router(_slow_paypal_router(), prefix="/slow-paypal")
 
-    # Binding port 0 lets the OS pick a free port, and uvicorn serves the bound socket as is.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    _wait_until_started(server, thread)
-
-    origin = f"http://127.0.0.1:{port}"
-    yield SimulatorServer(
-        base_url=f"{origin}/paypal-sim",
-        state=state,
-        failing_base_url=f"{origin}/failing-paypal",
-        failing_requests=failing_requests,
-        slow_base_url=f"{origin}/slow-paypal",
-    )
-
-    server.should_exit = True
-    thread.join(timeout=SERVER_START_TIMEOUT_SECONDS)
-    sock.close()
+    with serve_in_thread(app) as origin:
+        yield SimulatorServer(
+            base_url=f"{origin}/paypal-sim",
+            state=state,
+            failing_base_url=f"{origin}/failing-paypal",
+            failing_requests=failing_requests,
+            slow_base_url=f"{origin}/slow-paypal",
+        )
 
 
 @pytest.fixture
@@ -132,13 +116,3 @@ def _slow_paypal_router() -> APIRouter:
         return JSONResponse({"error": "late", "error_description": "This response arrives after the timeout."})
 
     return router
-
-
-def _wait_until_started(server: uvicorn.Server, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("the simulator's uvicorn server stopped during start-up; see its log above")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the simulator did not start within {SERVER_START_TIMEOUT_SECONDS} s")
-        time.sleep(0.01)
