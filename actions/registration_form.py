@@ -103,9 +103,13 @@ class ValidateRegistrationForm(FormValidationAction):
         if not self._fresh(tracker) or tracker.get_slot("account_name"):
             return {}
         text = latest_text(tracker)
-        introduced = find_introduced_name(text) or latest_entity(tracker, "person")
+        entity = latest_entity(tracker, "person")
         if self._requested(tracker, "account_name"):
-            return {"account_name": introduced or text}
+            # The whole answer is the name, emoji included; the NLU's person entity
+            # only helps when an email shares the message.
+            candidate = find_introduced_name(text) or (entity if find_email(text) else None)
+            return {"account_name": candidate or text}
+        introduced = find_introduced_name(text) or entity
         return {"account_name": introduced} if introduced else {}
 
     async def extract_account_email(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.db import utcnow
 from bot.models import Event, Registration, RegistrationStatus, TicketType
 from bot.money import PAYPAL_CURRENCIES
+from bot.text import fold
 
 DEMO_EVENT_FILE = Path(__file__).parent / "demo" / "cumbre-2027.yml"
 
@@ -110,12 +110,6 @@ class TicketAvailability:
 
 def ticket_availability(session: Session, event: Event) -> list[TicketAvailability]:
     return [TicketAvailability(ticket, seats_left(session, ticket)) for ticket in event.ticket_types]
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents, so "Estudiante", "ESTUDIÁNTE" and "estudiante" match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def find_ticket_type(event: Event, text: str) -> TicketType | None:

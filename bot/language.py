@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.events import fold
+from bot.text import fold
 
 SPANISH_WORDS = frozenset(
     fold(word)

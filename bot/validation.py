@@ -7,7 +7,7 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.events import fold
+from bot.text import fold
 
 MAX_NAME_LENGTH = 100
 MAX_FREE_TEXT_LENGTH = 200

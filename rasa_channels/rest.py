@@ -16,6 +16,10 @@ from typing import Any, Awaitable, Callable, Dict, List, Text
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
+
+from bot.language import language_of_events
+from bot.replies import reply
+from bot.text import MAX_MESSAGE_LENGTH
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -70,7 +74,14 @@ class PushAwareRestInput(RestInput):
                     {"error": "the body must be JSON with string fields 'sender' and 'message'"}, status=400
                 )
 
-            earlier = await self._undelivered(request, sender_id)
+            events = await self._events(request, sender_id)
+            earlier = [as_rest_message(sender_id, event) for event in undelivered_messages(events)]
+            if len(text) > MAX_MESSAGE_LENGTH:
+                # Not passed to the engine, so nothing of it is stored.
+                language = language_of_events(events + [{"event": "user", "text": text[:200]}])
+                message = reply("utter_message_too_long", language, limit=MAX_MESSAGE_LENGTH)
+                return response.json(earlier + [{"recipient_id": sender_id, "text": message}])
+
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -88,10 +99,7 @@ class PushAwareRestInput(RestInput):
 
         return webhook
 
-    async def _undelivered(self, request: Request, sender_id: Text) -> List[Dict[Text, Any]]:
+    async def _events(self, request: Request, sender_id: Text) -> List[Dict[Text, Any]]:
         agent = request.app.ctx.agent
         tracker = await agent.tracker_store.retrieve(sender_id) if agent and agent.tracker_store else None
-        if tracker is None:
-            return []
-        events = [event.as_dict() for event in tracker.events]
-        return [as_rest_message(sender_id, event) for event in undelivered_messages(events)]
+        return [event.as_dict() for event in tracker.events] if tracker else []
