@@ -175,6 +175,9 @@ def main() -> int:
     def request_stop(signum, frame):
         raise KeyboardInterrupt
 
+    # A shell that starts this in the background may have set SIGINT to ignored;
+    # Ctrl-C and `kill -INT` must still stop the stack.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, request_stop)
     try:
         print("Starting the application, the action server and the Rasa engine...", flush=True)
