@@ -110,7 +110,7 @@ class Stack:
             log.close()
 
     def wait_until_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
-        """Block until every server answers; raise RuntimeError naming the one that did not."""
+        """Block until every server responds; raise RuntimeError naming the one that did not."""
         checks = {
             "app": f"{self.app_url}/healthz",
             "actions": f"http://127.0.0.1:{self.ports.actions}/health",
@@ -130,7 +130,7 @@ class Stack:
                 except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
+                    raise RuntimeError(f"{name} did not respond at {url} within {timeout:.0f} s")
                 time.sleep(0.5)
 
     def stop(self) -> None:

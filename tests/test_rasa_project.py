@@ -13,15 +13,15 @@ RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = PROJECT_ROOT / "models" / "registro.tar.gz"
 
 
-def run_rasa(*args: str, tmp_path) -> subprocess.CompletedProcess:
+def run_rasa(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false")
     return subprocess.run(
         [str(RASA), *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900
     )
 
 
-def test_data_validates_without_warnings(tmp_path):
-    result = run_rasa("data", "validate", "--fail-on-warnings", tmp_path=tmp_path)
+def test_data_validates_without_warnings():
+    result = run_rasa("data", "validate", "--fail-on-warnings")
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "UserWarning" not in result.stderr

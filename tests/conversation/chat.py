@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import re
-import time
 import uuid
 from email.policy import default as default_policy
 from pathlib import Path
@@ -72,11 +71,3 @@ def approve_payment(approval_url: str) -> httpx.Response:
         assert submitted.status_code == 303, submitted.text
         return client.get(submitted.headers["location"])
 
-
-def wait_for(condition, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
