@@ -34,7 +34,7 @@ def test_test_stories_pass(tmp_path):
 
     result = run_rasa(
         "test", "core", "--model", str(MODEL), "--stories", "tests/stories",
-        "--out", str(out), "--fail-on-prediction-errors", tmp_path=tmp_path,
+        "--out", str(out), "--fail-on-prediction-errors",
     )
 
     failed = out / "failed_test_stories.yml"
