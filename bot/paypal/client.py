@@ -1,15 +1,17 @@
-"""Synchronous client for PayPal's REST Orders v2 API, over httpx.
+"""Synchronous client for PayPal's REST Orders v2, Payments v2 and webhook verification APIs, over httpx.
 
 The client gets an OAuth 2.0 client-credentials token, creates orders that the buyer approves
-on PayPal, reads them back and captures them. Every failure is raised as a ``PayPalError``
-(see ``bot.paypal.errors``).
+on PayPal, reads them back, captures and refunds them, and asks PayPal to verify the signature
+of a webhook event. Every failure is raised as a ``PayPalError`` (see ``bot.paypal.errors``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,17 @@ logger = logging.getLogger(__name__)
 
 TOKEN_PATH = "/v1/oauth2/token"
 ORDERS_PATH = "/v2/checkout/orders"
+CAPTURES_PATH = "/v2/payments/captures"
+VERIFY_WEBHOOK_SIGNATURE_PATH = "/v1/notifications/verify-webhook-signature"
+
+# Fields of PayPal's verify-webhook-signature request and the webhook headers that carry them.
+WEBHOOK_SIGNATURE_HEADERS = {
+    "auth_algo": "paypal-auth-algo",
+    "cert_url": "paypal-cert-url",
+    "transmission_id": "paypal-transmission-id",
+    "transmission_sig": "paypal-transmission-sig",
+    "transmission_time": "paypal-transmission-time",
+}
 
 # Refresh the token this long before the expiry that PayPal reports, so that a request
 # never leaves with a token that expires on the way.
@@ -42,16 +55,37 @@ APPROVAL_LINK_RELS = ("payer-action", "approve")
 
 @dataclass(frozen=True)
 class Capture:
-    """A captured payment, from ``purchase_units[0].payments.captures[]``."""
+    """A captured payment, from an order's ``purchase_units[0].payments.captures[]`` or the Payments API.
+
+    ``status`` is COMPLETED, PENDING, DECLINED, PARTIALLY_REFUNDED, REFUNDED or FAILED.
+    ``status_reason`` is PayPal's ``status_details.reason``, e.g. ``PENDING_REVIEW`` for a
+    pending capture. ``order_id`` is None when PayPal's response did not name the order.
+    """
 
     id: str
     status: str
     amount: Money
+    status_reason: str | None = None
+    order_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Refund:
+    """A refund of a capture. ``capture_id`` comes from the refund's ``up`` link, None without one."""
+
+    id: str
+    status: str
+    amount: Money
+    capture_id: str | None
 
 
 @dataclass(frozen=True)
 class Order:
-    """A PayPal order as the Orders v2 API returned it. ``raw`` is the whole JSON body."""
+    """A PayPal order as the Orders v2 API returned it.
+
+    ``captures`` lists every capture, oldest first, each with its status and ``status_reason``.
+    ``raw`` is the whole JSON body.
+    """
 
     id: str
     status: str
@@ -183,26 +217,107 @@ class PayPalClient:
         response = self._call_api("POST", f"{ORDERS_PATH}/{order_id}/capture", json_body={}, request_id=request_id)
         return parse_order(response)
 
+    # Payments API
+
+    def get_capture(self, capture_id: str) -> Capture:
+        """Return the capture's current state, e.g. after a webhook says that it changed."""
+        return parse_capture(self._call_api("GET", f"{CAPTURES_PATH}/{capture_id}"))
+
+    def refund_capture(
+        self, capture_id: str, *, amount: Money | None, request_id: str, note: str | None = None
+    ) -> Refund:
+        """Refund ``amount`` of a capture, or all that is not yet refunded when ``amount`` is None.
+
+        ``note`` is PayPal's ``note_to_payer``, shown to the buyer. Repeating the call with the
+        same ``request_id`` returns the first refund instead of refunding twice. Raises
+        ``PayPalRequestError`` with issue ``REFUND_AMOUNT_EXCEEDED`` for more than the
+        capture has left, ``CAPTURE_FULLY_REFUNDED`` when nothing is left and
+        ``PENDING_CAPTURE`` while the capture is pending (see ``Issue``).
+        """
+        body: dict[str, Any] = {}
+        if amount is not None:
+            body["amount"] = amount.to_paypal()
+        if note is not None:
+            body["note_to_payer"] = note
+
+        response = self._call_api("POST", f"{CAPTURES_PATH}/{capture_id}/refund", json_body=body, request_id=request_id)
+        return parse_refund(response)
+
+    # Webhooks API
+
+    def verify_webhook_signature(self, *, headers: Mapping[str, str], raw_body: bytes, webhook_id: str) -> bool:
+        """Ask PayPal whether a received webhook event is authentic and unchanged.
+
+        ``headers`` are the received HTTP headers, in any letter case, and ``raw_body`` the
+        received bytes. Returns True only when PayPal answers ``verification_status`` SUCCESS.
+        Returns False without calling PayPal when a PAYPAL-* signature header is missing or
+        the body is not a JSON object. Raises ``PayPalUnavailable`` when PayPal cannot be
+        reached, and ``PayPalRequestError`` when it rejects the request, e.g. an invalid
+        ``webhook_id``.
+        """
+        received = {name.lower(): value for name, value in headers.items()}
+        fields = {field_name: received.get(header) for field_name, header in WEBHOOK_SIGNATURE_HEADERS.items()}
+        missing = sorted(header for field_name, header in WEBHOOK_SIGNATURE_HEADERS.items() if not fields[field_name])
+        if missing:
+            logger.warning("Webhook event not verified: missing headers %s", ", ".join(missing))
+            return False
+
+        event_text = _json_object_text(raw_body)
+        if event_text is None:
+            logger.warning("Webhook event not verified: the body is not a JSON object")
+            return False
+
+        # The event goes into the request as the received text, because parsing and
+        # serialising it again can change the bytes that PayPal's signature covers.
+        request_text = (
+            "{"
+            + "".join(f"{json.dumps(name)}:{json.dumps(value)}," for name, value in fields.items())
+            + f'"webhook_id":{json.dumps(webhook_id)},"webhook_event":{event_text}'
+            + "}"
+        )
+        response = self._call_api("POST", VERIFY_WEBHOOK_SIGNATURE_PATH, content=request_text.encode("utf-8"))
+
+        status = response.get("verification_status")
+        if status != "SUCCESS":
+            logger.warning(
+                "PayPal did not verify webhook transmission %s: verification_status %r",
+                fields["transmission_id"],
+                status,
+            )
+        return status == "SUCCESS"
+
     # Transport
 
     def _call_api(
-        self, method: str, path: str, *, json_body: Any = None, request_id: str | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        content: bytes | None = None,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
+        """Send a request with a bearer token and return the JSON body. ``content`` is a ready JSON text."""
         headers = {"Accept": "application/json"}
+        body: dict[str, Any] = {"json": json_body}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+            body = {"content": content}
         if request_id is not None:
             headers["PayPal-Request-Id"] = request_id
-            # Ask for the whole order, because PayPal's default (return=minimal) omits purchase_units.
+            # Ask for the whole resource, because PayPal's default (return=minimal) omits
+            # purchase_units of an order and the amount of a refund.
             headers["Prefer"] = "return=representation"
 
         token = self._access_token()
-        response = self._send(method, path, json=json_body, headers={**headers, "Authorization": f"Bearer {token}"})
+        response = self._send(method, path, **body, headers={**headers, "Authorization": f"Bearer {token}"})
 
         if response.status_code == 401:
             # The token may have been revoked or have expired early, so fetch a new token once.
             logger.info("PayPal rejected the access token on %s %s, fetching a new token", method, path)
             self._drop_token(token)
             token = self._access_token()
-            response = self._send(method, path, json=json_body, headers={**headers, "Authorization": f"Bearer {token}"})
+            response = self._send(method, path, **body, headers={**headers, "Authorization": f"Bearer {token}"})
 
         return self._read_json(response, method, path, is_token_request=False)
 
@@ -241,8 +356,9 @@ class PayPalClient:
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one request, retrying timeouts, transport errors and 5xx with backoff.
 
-        Returns the first response below 500. Retrying POSTs is safe because create and
-        capture carry a PayPal-Request-Id and a token request only issues another token.
+        Returns the first response below 500. Retrying POSTs is safe because create, capture
+        and refund carry a PayPal-Request-Id, a token request only issues another token and
+        verifying a webhook signature changes nothing.
         """
         url = self._base_url + path
         attempts = self._max_retries + 1
@@ -325,10 +441,7 @@ def parse_order(body: dict[str, Any]) -> Order:
     try:
         unit = body["purchase_units"][0]
         payments = unit.get("payments") or {}
-        captures = tuple(
-            Capture(id=item["id"], status=item["status"], amount=_parse_money(item["amount"]))
-            for item in payments.get("captures") or ()
-        )
+        captures = tuple(_capture_from_json(item, order_id=body["id"]) for item in payments.get("captures") or ())
 
         # PayPal's capture response may leave out purchase_units[].amount. The captured
         # amount is then the order amount, because an order with intent CAPTURE is
@@ -353,6 +466,50 @@ def parse_order(body: dict[str, Any]) -> Order:
         raise PayPalError(f"PayPal order body is missing or has an invalid field: {error!r}") from error
 
 
+def parse_capture(body: dict[str, Any]) -> Capture:
+    """Build a ``Capture`` from a Payments v2 capture body, or raise ``PayPalError`` if it is malformed."""
+    try:
+        related_ids = (body.get("supplementary_data") or {}).get("related_ids") or {}
+        return _capture_from_json(body, order_id=related_ids.get("order_id"))
+    except (KeyError, TypeError, AttributeError, InvalidAmount) as error:
+        raise PayPalError(f"PayPal capture body is missing or has an invalid field: {error!r}") from error
+
+
+def parse_refund(body: dict[str, Any]) -> Refund:
+    """Build a ``Refund`` from a Payments v2 refund body, or raise ``PayPalError`` if it is malformed."""
+    try:
+        up_url = _find_link(body.get("links") or (), ("up",))
+        return Refund(
+            id=body["id"],
+            status=body["status"],
+            amount=_parse_money(body["amount"]),
+            # The up link is .../v2/payments/captures/{capture id}.
+            capture_id=up_url.rstrip("/").rsplit("/", 1)[-1] if up_url else None,
+        )
+    except (KeyError, TypeError, InvalidAmount) as error:
+        raise PayPalError(f"PayPal refund body is missing or has an invalid field: {error!r}") from error
+
+
+def _capture_from_json(item: dict[str, Any], *, order_id: str | None) -> Capture:
+    return Capture(
+        id=item["id"],
+        status=item["status"],
+        amount=_parse_money(item["amount"]),
+        status_reason=(item.get("status_details") or {}).get("reason"),
+        order_id=order_id,
+    )
+
+
+def _json_object_text(raw_body: bytes) -> str | None:
+    """Return the body as text if it is UTF-8 JSON with an object at the top, else None."""
+    try:
+        text = raw_body.decode("utf-8")
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return text if isinstance(parsed, dict) else None
+
+
 def _validate_base_url(base_url: str) -> str:
     try:
         url = httpx.URL(base_url)
@@ -368,7 +525,11 @@ def _parse_money(amount: dict[str, Any]) -> Money:
 
 
 def _find_approval_url(links: Any) -> str | None:
+    return _find_link(links, APPROVAL_LINK_RELS)
+
+
+def _find_link(links: Any, rels: tuple[str, ...]) -> str | None:
     for link in links:
-        if isinstance(link, dict) and link.get("rel") in APPROVAL_LINK_RELS:
+        if isinstance(link, dict) and link.get("rel") in rels:
             return link.get("href")
     return None

@@ -6,7 +6,30 @@ transport errors are wrapped in ``PayPalUnavailable`` with the httpx error as ``
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class Issue(StrEnum):
+    """``PayPalRequestError.issue`` values that callers act on, from PayPal's Orders v2 and Payments v2 errors.
+
+    ``issue`` stays a plain string, so it can also hold issues not listed here, and
+    ``error.issue == Issue.REFUND_AMOUNT_EXCEEDED`` compares as strings.
+    """
+
+    # 404 for an unknown id, and also for an order that expired, which PayPal no longer shows.
+    INVALID_RESOURCE_ID = "INVALID_RESOURCE_ID"
+    # Capturing an order (422).
+    ORDER_NOT_APPROVED = "ORDER_NOT_APPROVED"
+    ORDER_ALREADY_CAPTURED = "ORDER_ALREADY_CAPTURED"
+    # The buyer's funding source failed: send the buyer back to the order's approval link.
+    INSTRUMENT_DECLINED = "INSTRUMENT_DECLINED"
+    # Refunding a capture (422).
+    REFUND_AMOUNT_EXCEEDED = "REFUND_AMOUNT_EXCEEDED"
+    CAPTURE_FULLY_REFUNDED = "CAPTURE_FULLY_REFUNDED"
+    PENDING_CAPTURE = "PENDING_CAPTURE"
+    REFUND_NOT_ALLOWED = "REFUND_NOT_ALLOWED"
+    REFUND_CAPTURE_CURRENCY_MISMATCH = "REFUND_CAPTURE_CURRENCY_MISMATCH"
 
 
 class PayPalError(Exception):
@@ -34,6 +57,7 @@ class PayPalRequestError(PayPalError):
 
     ``name`` is PayPal's error name (``UNPROCESSABLE_ENTITY``) and ``issue`` the first
     ``details[].issue`` (``ORDER_NOT_APPROVED``), or None when PayPal sent no details.
+    ``Issue`` lists the issues that the client's callers handle.
     """
 
     def __init__(

@@ -10,34 +10,11 @@ import httpx
 import pytest
 
 from bot.money import Money
-from bot.paypal.client import Order, PayPalClient
+from bot.paypal.client import PayPalClient
 from bot.paypal.errors import PayPalAuthError, PayPalRequestError, PayPalUnavailable
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, Buyer, SimulatorServer
-
-RETURN_URL = "https://bot.example.org/paypal/return"
-CANCEL_URL = "https://bot.example.org/paypal/cancel"
-MXN_1500 = Money(Decimal("1500.00"), "MXN")
-
-
-def create(paypal: PayPalClient, amount: Money = MXN_1500, *, request_id: str | None = None, **overrides) -> Order:
-    arguments = {
-        "amount": amount,
-        "reference_id": "registration-42",
-        "description": "Congreso de Ejemplo 2025, entrada general",
-        "return_url": RETURN_URL,
-        "cancel_url": CANCEL_URL,
-        "request_id": request_id or f"create-{uuid.uuid4()}",
-        **overrides,
-    }
-    return paypal.create_order(**arguments)
-
-
-def approve(buyer: Buyer, order: Order) -> str:
-    """Approve the order on the simulator's page and return the PayerID of the redirect."""
-    response = buyer.approve(order.approve_url)
-    assert response.status_code == 303
-    return parse_qs(urlsplit(response.headers["Location"]).query)["PayerID"][0]
+from .flows import CANCEL_URL, MXN_1500, RETURN_URL, approve, create
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -17,20 +17,6 @@ PAYPAL_ID = re.compile(r"[A-Z0-9]{17}")
 RETURN_URL = "https://bot.example.org/paypal/return"
 CANCEL_URL = "https://bot.example.org/paypal/cancel"
 PAYPAL_REPRESENTATION = {"Prefer": "return=representation"}
-
-
-@pytest.fixture
-def http(simulator: SimulatorServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=simulator.base_url, timeout=5.0) as client:
-        yield client
-
-
-@pytest.fixture
-def api(http: httpx.Client) -> httpx.Client:
-    """The same client with a valid bearer token."""
-    response = http.post("/v1/oauth2/token", auth=(CLIENT_ID, CLIENT_SECRET), data={"grant_type": "client_credentials"})
-    http.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
-    return http
 
 
 def order_body(

@@ -16,6 +16,7 @@ ERROR_NAMES = {
         422,
         "The requested action could not be performed, semantically incorrect, or failed business validation.",
     ),
+    "INTERNAL_SERVER_ERROR": (500, "An internal server error has occurred."),
 }
 
 # Issue descriptions as PayPal's Orders v2 API returns them.
@@ -44,7 +45,29 @@ ISSUE_DESCRIPTIONS = {
         "in the request."
     ),
     "ORDER_ALREADY_CAPTURED": "Order already captured. If 'intent=CAPTURE' only one capture per order is allowed.",
+    "INSTRUMENT_DECLINED": (
+        "The instrument presented was either declined by the processor or bank, or it can't be used for this payment."
+    ),
+    # Payments v2 refund issues, with the messages of PayPal's Payments v2 error pages.
+    "REFUND_AMOUNT_EXCEEDED": (
+        "The refund amount must be less than or equal to the capture amount that has not yet been refunded."
+    ),
+    "CAPTURE_FULLY_REFUNDED": "The capture has already been fully refunded.",
+    "PENDING_CAPTURE": "Cannot initiate a refund as the capture is pending.",
+    "REFUND_NOT_ALLOWED": "Capture cannot be refunded.",
+    "REFUND_CAPTURE_CURRENCY_MISMATCH": "Refund must be in the same currency as the capture.",
 }
+
+# Issues that PayPal documents under the Payments v2 API; the others are Orders v2 issues.
+PAYMENTS_API_ISSUES = frozenset(
+    {
+        "REFUND_AMOUNT_EXCEEDED",
+        "CAPTURE_FULLY_REFUNDED",
+        "PENDING_CAPTURE",
+        "REFUND_NOT_ALLOWED",
+        "REFUND_CAPTURE_CURRENCY_MISMATCH",
+    }
+)
 
 
 class SimulatedApiError(Exception):
@@ -80,9 +103,10 @@ class SimulatedApiError(Exception):
         if self.value is not None:
             detail["value"] = str(self.value)
         body["details"] = [detail]
+        api = "payments" if self.issue in PAYMENTS_API_ISSUES else "orders"
         body["links"] = [
             {
-                "href": f"https://developer.paypal.com/docs/api/orders/v2/#error-{self.issue}",
+                "href": f"https://developer.paypal.com/docs/api/{api}/v2/#error-{self.issue}",
                 "rel": "information_link",
                 "method": "GET",
             }
@@ -93,3 +117,10 @@ class SimulatedApiError(Exception):
 def resource_not_found(resource_id: str) -> SimulatedApiError:
     """Return the 404 that PayPal sends for an unknown order, capture or refund id."""
     return SimulatedApiError("RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID", location="path", value=resource_id)
+
+
+class SimulatorConflict(Exception):
+    """Raised when a control request does not fit the record's state, e.g. completing a completed capture.
+
+    Control routes return it as 409 with the message, because controls are not PayPal APIs.
+    """

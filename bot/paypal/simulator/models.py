@@ -6,11 +6,12 @@ import secrets
 import string
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any
 
 from bot.money import Money
 
-# PayPal order and capture ids are 17 uppercase letters and digits, payer ids 13.
+# PayPal order, capture and refund ids are 17 uppercase letters and digits, payer ids 13.
 ID_ALPHABET = string.ascii_uppercase + string.digits
 ORDER_ID_LENGTH = 17
 PAYER_ID_LENGTH = 13
@@ -27,6 +28,39 @@ class OrderRequest:
 
 
 @dataclass
+class SimulatedRefund:
+    """A refund of a capture, or the simulator's record of a reversal (``is_reversal``)."""
+
+    id: str
+    capture_id: str
+    status: str
+    amount: Money
+    create_time: str
+    update_time: str
+    note_to_payer: str | None = None
+    is_reversal: bool = False
+
+
+@dataclass
+class SimulatedCapture:
+    """A capture of an order. ``status_reason`` is PayPal's ``status_details.reason``."""
+
+    id: str
+    order_id: str
+    status: str
+    amount: Money
+    create_time: str
+    update_time: str
+    status_reason: str | None = None
+    refunds: list[SimulatedRefund] = field(default_factory=list)
+
+    def refundable_amount(self) -> Money:
+        """Return the captured amount minus every completed refund and reversal."""
+        refunded = sum((refund.amount.amount for refund in self.refunds if refund.status == "COMPLETED"), Decimal(0))
+        return Money(self.amount.amount - refunded, self.amount.currency)
+
+
+@dataclass
 class SimulatedOrder:
     """An order as the simulator stores it. Routes render it into PayPal's JSON."""
 
@@ -39,7 +73,10 @@ class SimulatedOrder:
     create_time: str
     update_time: str
     payer: dict[str, Any] | None = None
-    captures: list[dict[str, Any]] = field(default_factory=list)
+    captures: list[SimulatedCapture] = field(default_factory=list)
+    # PayPal keeps no status for an expired order: its API answers as if the order never
+    # existed, so the flag only lets the buyer's page explain what happened.
+    expired: bool = False
 
 
 def random_id(length: int) -> str:

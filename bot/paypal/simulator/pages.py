@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader
 
 from bot.paypal.simulator.errors import SimulatedApiError
+from bot.paypal.simulator.events import publish_order_approved
 from bot.paypal.simulator.models import SimulatedOrder
-from bot.paypal.simulator.rendering import CHECKOUT_ROUTE, checkout_url, with_query
+from bot.paypal.simulator.rendering import CHECKOUT_ROUTE, ResourceUrls, with_query
 from bot.paypal.simulator.state import SimulatorState
+from bot.paypal.simulator.webhooks import WebhookSender
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ PAGE_TEXT = {
         "not_found_message": "No existe ningún pedido con el código {order_id}. Vuelve a la conversación y pide un enlace de pago nuevo.",
         "captured_title": "Pago ya realizado",
         "captured_message": "El pedido {order_id} ya está pagado, así que no se te cobrará otra vez.",
+        "expired_title": "Enlace vencido",
+        "expired_message": "El pedido {order_id} venció y ya no se puede pagar. Vuelve a la conversación y pide un enlace de pago nuevo.",
         "invalid_action_title": "Acción no válida",
         "invalid_action_message": "Elige «Pagar ahora» o «Cancelar y volver».",
         "approved_title": "Pago aprobado",
@@ -51,6 +55,8 @@ PAGE_TEXT = {
         "not_found_message": "There is no order with the code {order_id}. Go back to the conversation and ask for a new payment link.",
         "captured_title": "Already paid",
         "captured_message": "Order {order_id} is already paid, so you will not be charged again.",
+        "expired_title": "Payment link expired",
+        "expired_message": "Order {order_id} expired and can no longer be paid. Go back to the conversation and ask for a new payment link.",
         "invalid_action_title": "Invalid action",
         "invalid_action_message": "Choose “Pay now” or “Cancel and return”.",
         "approved_title": "Payment approved",
@@ -66,9 +72,11 @@ _templates = Environment(
 )
 
 
-def add_checkout_routes(router: APIRouter, state: SimulatorState) -> None:
-    """Add the approval page, whose form POSTs ``action=approve|cancel`` and redirects with 303."""
+def add_checkout_routes(router: APIRouter, state: SimulatorState, webhooks: WebhookSender) -> None:
+    """Add the approval page, whose form POSTs ``action=approve|cancel`` and redirects with 303.
 
+    Approving sends the CHECKOUT.ORDER.APPROVED webhook event.
+    """
     @router.get("/checkoutnow", name=CHECKOUT_ROUTE)
     async def show_checkout(request: Request, token: str | None = None) -> Response:
         order = state.find_order(token) if token else None
@@ -84,7 +92,7 @@ def add_checkout_routes(router: APIRouter, state: SimulatorState) -> None:
             brand_name=order.experience.get("brand_name"),
             description=order.purchase_unit.get("description"),
             amount=order.amount.display(),
-            form_url=checkout_url(request, order.id),
+            form_url=ResourceUrls(request).checkout(order.id),
         )
 
     @router.post("/checkoutnow")
@@ -100,8 +108,10 @@ def add_checkout_routes(router: APIRouter, state: SimulatorState) -> None:
             try:
                 order = state.approve_order(order.id)
             except SimulatedApiError:
-                # Another request captured the order after find_order, so show the page that GET shows.
-                return _message_page(language, "captured", order.id, 409)
+                # Another request captured or expired the order after find_order, so show the page that GET shows.
+                return _checkout_problem(token, state.find_order(order.id), language)
+
+            publish_order_approved(webhooks, order, ResourceUrls(request), state.merchant_id)
             return _redirect_or_page(
                 order.experience.get("return_url"),
                 {"token": order.id, "PayerID": state.payer_id},
@@ -130,6 +140,8 @@ def _checkout_problem(token: str | None, order: SimulatedOrder | None, language:
         return _message_page(language, "not_found", token, 404)
     if order.status == "COMPLETED":
         return _message_page(language, "captured", order.id, 409)
+    if order.expired:
+        return _message_page(language, "expired", order.id, 410)
     return None
 
 
