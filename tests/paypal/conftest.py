@@ -93,10 +93,13 @@ class WebhookReceiver:
 
 
 def _is_about(event: dict[str, Any], event_type: str, resource_id: str) -> bool:
-    """Match an event by its resource's id or, for a capture, by the order it belongs to."""
+    """Match an event by its resource's id or by the id its ``up`` link ends with.
+
+    The ``up`` link of a capture is its order, that of a refund its capture.
+    """
     resource = event["resource"]
-    order_id = resource.get("supplementary_data", {}).get("related_ids", {}).get("order_id")
-    return event["event_type"] == event_type and resource_id in (resource["id"], order_id)
+    up_ids = [link["href"].rsplit("/", 1)[-1] for link in resource.get("links", ()) if link["rel"] == "up"]
+    return event["event_type"] == event_type and resource_id in (resource["id"], *up_ids)
 
 
 @dataclass
