@@ -85,7 +85,8 @@ class Stack:
         return path
 
     def start(self) -> None:
-        engine_token = secrets.token_urlsafe(24)
+        # Hex, because a token starting with "-" would read as an option on the command line.
+        engine_token = secrets.token_hex(24)
         env = self.environment(engine_token)
         logs = self.var_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
