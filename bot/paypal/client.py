@@ -1,7 +1,7 @@
 """Synchronous client for PayPal's REST Orders v2, Payments v2 and webhook verification APIs, over httpx.
 
 The client gets an OAuth 2.0 client-credentials token, creates orders that the buyer approves
-on PayPal, reads them back, captures and refunds them, and asks PayPal to verify the signature
+on PayPal, reads them back, captures and refunds them, and calls PayPal to verify the signature
 of a webhook event. Every failure is raised as a ``PayPalError`` (see ``bot.paypal.errors``).
 """
 
@@ -220,7 +220,7 @@ class PayPalClient:
     # Payments API
 
     def get_capture(self, capture_id: str) -> Capture:
-        """Return the capture's current state, e.g. after a webhook says that it changed."""
+        """Return the capture's current state, e.g. after a webhook event reports a change."""
         return parse_capture(self._call_api("GET", f"{CAPTURES_PATH}/{capture_id}"))
 
     def refund_capture(
@@ -249,8 +249,8 @@ class PayPalClient:
         """Ask PayPal whether a received webhook event is authentic and unchanged.
 
         ``headers`` are the received HTTP headers, in any letter case, and ``raw_body`` the
-        received bytes. Returns True only when PayPal answers ``verification_status`` SUCCESS.
-        Returns False without calling PayPal when a PAYPAL-* signature header is missing or
+        received bytes. Returns True only when PayPal responds with ``verification_status``
+        SUCCESS. Returns False without calling PayPal when a PAYPAL-* signature header is missing or
         the body is not a JSON object. Raises ``PayPalUnavailable`` when PayPal cannot be
         reached, and ``PayPalRequestError`` when it rejects the request, e.g. an invalid
         ``webhook_id``.
@@ -297,7 +297,10 @@ class PayPalClient:
         content: bytes | None = None,
         request_id: str | None = None,
     ) -> dict[str, Any]:
-        """Send a request with a bearer token and return the JSON body. ``content`` is a ready JSON text."""
+        """Send a request with a bearer token and return the JSON body.
+
+        ``content`` is JSON text sent as it is, in place of ``json_body``.
+        """
         headers = {"Accept": "application/json"}
         body: dict[str, Any] = {"json": json_body}
         if content is not None:

@@ -31,7 +31,7 @@ CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "test-client-secret"
 WEBHOOK_ID = "TESTWEBHOOK0001"
 SLOW_RESPONSE_SECONDS = 1.0
-# How long a ``timeout`` fault holds a response, and a client timeout well below it.
+# How long a ``timeout`` fault delays a response, and a client timeout well below it.
 FAULT_DELAY_SECONDS = 1.0
 SHORT_CLIENT_TIMEOUT_SECONDS = 0.3
 WEBHOOK_WAIT_SECONDS = 5.0
@@ -50,7 +50,7 @@ class ReceivedWebhook:
 
 
 class WebhookReceiver:
-    """The merchant's webhook endpoint: records every POST and answers with ``status_code``."""
+    """The merchant's webhook endpoint: records every POST and responds with ``status_code``."""
 
     def __init__(self) -> None:
         self.status_code = 200
@@ -157,7 +157,7 @@ class SimulatorControls:
         return response.json()
 
     def wait_for_delivery_result(self, transmission_id: str) -> dict[str, Any]:
-        """Return the delivery once the simulator has recorded the endpoint's answer."""
+        """Return the delivery once the simulator has recorded the endpoint's status or error."""
         deadline = time.monotonic() + WEBHOOK_WAIT_SECONDS
         while time.monotonic() < deadline:
             delivery = next(d for d in self.deliveries() if d["transmission_id"] == transmission_id)

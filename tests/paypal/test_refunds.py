@@ -67,7 +67,9 @@ def test_full_refund_refunds_everything(paypal: PayPalClient, buyer: Buyer, requ
 def test_partial_refunds_leave_the_rest(paypal: PayPalClient, buyer: Buyer, request_id: RequestId) -> None:
     capture = paid_order(paypal, buyer).completed_capture
 
-    first = paypal.refund_capture(capture.id, amount=mxn("500.00"), request_id=request_id("refund"), note="Late arrival")
+    first = paypal.refund_capture(
+        capture.id, amount=mxn("500.00"), request_id=request_id("refund"), note="Late arrival"
+    )
     after_first = paypal.get_capture(capture.id)
     rest = paypal.refund_capture(capture.id, amount=None, request_id=request_id("refund"))
 
@@ -231,7 +233,7 @@ def test_invalid_refund_body_is_rejected(
     assert api.get(f"/v2/payments/captures/{capture.id}").json()["status"] == "COMPLETED"
 
 
-def test_capture_links_follow_refunds(api: httpx.Client, paypal: PayPalClient, buyer: Buyer, simulator: SimulatorServer) -> None:
+def test_capture_links_follow_refunds(api: httpx.Client, paypal: PayPalClient, buyer: Buyer) -> None:
     order = paid_order(paypal, buyer)
     capture_id = order.completed_capture.id
     shown = api.get(f"/v2/payments/captures/{capture_id}").json()

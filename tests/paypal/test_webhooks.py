@@ -9,8 +9,11 @@ from typing import Callable
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from bot.paypal.client import PayPalClient
+from bot.paypal.simulator import SimulatorState, create_simulator_router
+from tests.servers import serve_in_thread
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, WEBHOOK_ID, Buyer, ReceivedWebhook, SimulatorControls, SimulatorServer
 from .flows import approved_order, mxn, paid_order
@@ -31,6 +34,11 @@ def verify(paypal: PayPalClient, webhook: ReceivedWebhook, *, body: bytes | None
     return paypal.verify_webhook_signature(
         headers=headers, raw_body=webhook.body if body is None else body, webhook_id=WEBHOOK_ID
     )
+
+
+def unreachable_paypal(closed_port: int) -> PayPalClient:
+    """Return a client for a port where nothing listens, so any call to PayPal raises PayPalUnavailable."""
+    return PayPalClient(base_url=f"http://127.0.0.1:{closed_port}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
 
 
 # Delivery
@@ -116,13 +124,8 @@ def test_reverse_sends_reversed_event(
     assert verify(paypal, webhook) is True
 
 
-def test_no_events_without_webhook_url(paypal: PayPalClient, buyer: Buyer) -> None:
-    """A router without webhook_url, like the application's default, records and sends nothing."""
-    from fastapi import FastAPI
-
-    from bot.paypal.simulator import SimulatorState, create_simulator_router
-    from tests.servers import serve_in_thread
-
+def test_no_events_without_webhook_url(buyer: Buyer) -> None:
+    """A router without webhook_url records and sends nothing."""
     state = SimulatorState()
     app = FastAPI()
     app.include_router(create_simulator_router(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, state=state))
@@ -188,7 +191,8 @@ def test_header_names_in_any_case_verify(
 ) -> None:
     order = approved_order(paypal, buyer)
     webhook = simulator.webhooks.wait_for("CHECKOUT.ORDER.APPROVED", order.id)[0]
-    delivery = next(d for d in controls.deliveries() if d["transmission_id"] == webhook.headers["paypal-transmission-id"])
+    transmission_id = webhook.headers["paypal-transmission-id"]
+    delivery = next(d for d in controls.deliveries() if d["transmission_id"] == transmission_id)
 
     upper_case = delivery["headers"]
 
@@ -204,8 +208,7 @@ def test_missing_header_is_false_without_calling_paypal(
     webhook = simulator.webhooks.wait_for("CHECKOUT.ORDER.APPROVED", order.id)[0]
     headers = {name: value for name, value in webhook.headers.items() if name != missing}
 
-    # A client for a port where nothing listens: any call to PayPal would raise PayPalUnavailable.
-    with PayPalClient(base_url=f"http://127.0.0.1:{closed_port}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as unreachable:
+    with unreachable_paypal(closed_port) as unreachable:
         verified = unreachable.verify_webhook_signature(headers=headers, raw_body=webhook.body, webhook_id=WEBHOOK_ID)
 
     assert verified is False
@@ -218,7 +221,7 @@ def test_non_json_body_is_false_without_calling_paypal(
     order = approved_order(paypal, buyer)
     webhook = simulator.webhooks.wait_for("CHECKOUT.ORDER.APPROVED", order.id)[0]
 
-    with PayPalClient(base_url=f"http://127.0.0.1:{closed_port}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as unreachable:
+    with unreachable_paypal(closed_port) as unreachable:
         verified = unreachable.verify_webhook_signature(headers=webhook.headers, raw_body=body, webhook_id=WEBHOOK_ID)
 
     assert verified is False

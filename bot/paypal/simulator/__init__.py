@@ -11,11 +11,12 @@ API references. Only what the bot uses is simulated: intent CAPTURE, one purchas
 paying with PayPal. Tests steer it through the control endpoints under ``/simulator`` (see
 ``controls``), which PayPal itself does not have.
 
-Modules: ``state`` stores everything; ``oauth``, ``orders``, ``payments`` and ``notifications``
-serve PayPal's APIs; ``pages`` the buyer's approval page; ``webhooks`` and ``events`` sign and
-deliver webhook events; ``faults`` and ``controls`` let tests inject failures. To extend it, add
-each state change as a ``SimulatorState`` method that runs under the lock, and keep routes to
-parsing, one state call, rendering and the webhook event.
+``state`` stores every record. ``oauth``, ``orders``, ``payments`` and ``notifications`` serve
+PayPal's APIs, and ``pages`` the buyer's approval page. ``webhooks`` and ``events`` sign and deliver
+webhook events. ``faults`` and ``controls`` let tests inject failures.
+
+To extend it, add each state change as a ``SimulatorState`` method that runs under the lock, and
+keep routes to parsing, one state call, rendering and the webhook event.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def create_simulator_router(
     With ``webhook_url``, every state change is POSTed there as a PayPal webhook event, signed
     for ``webhook_id``. Pass ``state`` to inspect or change the simulator from tests; by
     default each router gets its own empty state. ``fault_delay_seconds`` is how long a
-    ``timeout`` fault holds a response unless the fault names its own delay.
+    ``timeout`` fault delays a response unless the fault names its own delay.
     """
     state = state if state is not None else SimulatorState()
     webhooks = WebhookSender(state.webhooks, url=webhook_url, webhook_id=webhook_id)

@@ -1,4 +1,4 @@
-"""Which webhook event each state change sends, with PayPal's event names and summaries.
+"""Webhook events for each state change, with PayPal's event names and summaries.
 
 Event names are from PayPal's "Webhook event names" reference: CHECKOUT.ORDER.APPROVED and the
 Payments v2 PAYMENT.CAPTURE.* events. The resource is the order, capture or refund as the REST
@@ -15,7 +15,7 @@ from bot.paypal.simulator.webhooks import WebhookSender
 CAPTURE_EVENT_TYPES = {
     "COMPLETED": "PAYMENT.CAPTURE.COMPLETED",
     "PENDING": "PAYMENT.CAPTURE.PENDING",
-    # NOTE: PayPal names the event DENIED while the capture's status enum says DECLINED.
+    # NOTE: PayPal names the event DENIED while the capture's status enum has DECLINED.
     "DECLINED": "PAYMENT.CAPTURE.DENIED",
 }
 

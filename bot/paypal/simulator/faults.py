@@ -5,7 +5,7 @@ next ``times`` requests. Transport faults hit every request of that operation, i
 a replay of an earlier PayPal-Request-Id, because a network fault does not care what the
 request was:
 
-- ``timeout``: the request is processed, then the response is held for ``delay_seconds``,
+- ``timeout``: the request is processed, then the response is delayed by ``delay_seconds``,
   as when PayPal acts but its response is lost. A client that times out and retries with
   the same PayPal-Request-Id then gets the first result back.
 - ``http_500``: 500 ``INTERNAL_SERVER_ERROR`` and nothing processed.
@@ -14,7 +14,8 @@ Outcome faults change what a capture that actually runs produces (a replay is un
 
 - ``declined``: 422 ``INSTRUMENT_DECLINED`` and the order needs the payer's action again.
 - ``pending``: the capture is ``PENDING`` with ``status_details.reason`` set to ``reason``.
-- ``amount_mismatch``: the capture is for ``amount`` instead of the order's amount.
+- ``amount_mismatch``: the capture is for ``amount`` instead of the order's amount, by
+  default one minor unit less (one more for an order of the smallest amount).
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ class FaultPlan:
 def parse_fault(body: Any, operations: dict[str, frozenset[str]], default_delay_seconds: float) -> tuple[str, Fault]:
     """Validate a control request such as ``{"capture": "timeout", "times": 1}``.
 
-    Returns the operation and the fault, or raises ``ValueError`` with a message that says
-    which field is wrong and what it accepts.
+    Returns the operation and the fault, or raises ``ValueError`` with a message that names
+    the invalid field and the values it accepts.
     """
     if not isinstance(body, dict):
         raise ValueError("the body must be a JSON object such as {\"capture\": \"timeout\", \"times\": 1}")
@@ -141,8 +142,8 @@ def parse_fault(body: Any, operations: dict[str, frozenset[str]], default_delay_
 async def transport_fault(fault: Fault | None) -> AsyncIterator[None]:
     """Apply a transport fault around a request's processing.
 
-    ``http_500`` raises before the body runs. ``timeout`` lets the body run, then holds the
-    response, or the error, for the fault's delay.
+    ``http_500`` raises before the body runs. ``timeout`` lets the body run, then delays the
+    response, or the error, by the fault's delay.
     """
     try:
         if fault is not None and fault.mode == HTTP_500:

@@ -74,8 +74,8 @@ class SimulatedOrder:
     update_time: str
     payer: dict[str, Any] | None = None
     captures: list[SimulatedCapture] = field(default_factory=list)
-    # PayPal keeps no status for an expired order: its API answers as if the order never
-    # existed, so the flag only lets the buyer's page explain what happened.
+    # The API hides an expired order (see SimulatorState._get_order). The flag lets the
+    # buyer's page explain what happened.
     expired: bool = False
 
 

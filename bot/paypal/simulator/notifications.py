@@ -19,7 +19,14 @@ from bot.paypal.simulator.state import SimulatorState
 from bot.paypal.simulator.webhooks import WebhookSender
 
 # The string fields of PayPal's verify-webhook-signature request, besides webhook_event.
-VERIFY_STRING_FIELDS = ("auth_algo", "cert_url", "transmission_id", "transmission_sig", "transmission_time", "webhook_id")
+VERIFY_STRING_FIELDS = (
+    "auth_algo",
+    "cert_url",
+    "transmission_id",
+    "transmission_sig",
+    "transmission_time",
+    "webhook_id",
+)
 
 
 def add_notification_routes(router: APIRouter, state: SimulatorState, webhooks: WebhookSender) -> None:

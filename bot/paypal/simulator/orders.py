@@ -34,7 +34,7 @@ def add_order_routes(router: APIRouter, state: SimulatorState, webhooks: Webhook
     async def get_order(request: Request, order_id: str) -> Response:
         require_bearer_token(request, state)
         order = state.find_order(order_id)
-        # An expired order is gone at PayPal, so it answers as for an unknown id (see SimulatorState).
+        # The API returns an expired order's 404 as for an unknown id (see SimulatorState._get_order).
         if order is None or order.expired:
             raise resource_not_found(order_id)
         return JSONResponse(render_order(order, ResourceUrls(request), state.merchant_id, minimal=False))

@@ -1,4 +1,4 @@
-"""The buyer's approval page (``/checkoutnow?token=``) that stands in for PayPal's checkout."""
+"""The buyer's approval page (``/checkoutnow?token=``), the simulator's version of PayPal's checkout."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation of request bodies as PayPal's Orders v2 API validates them."""
+"""Validation of request bodies as PayPal's Orders v2 and Payments v2 APIs validate them."""
 
 from __future__ import annotations
 
@@ -79,6 +79,7 @@ def _parse_single_purchase_unit(units: Any) -> dict[str, Any]:
 
 
 def parse_amount(amount: Any, pointer: str) -> Money:
+    """Validate a money object at JSON pointer ``pointer`` and return it, or raise ``SimulatedApiError``."""
     if amount is None:
         raise SimulatedApiError("INVALID_REQUEST", "MISSING_REQUIRED_PARAMETER", field=pointer)
     if not isinstance(amount, dict):

@@ -50,7 +50,7 @@ class CaptureResult:
 class SimulatorState:
     """Tokens, orders, captures, refunds and idempotency keys of one simulator, behind one lock.
 
-    ``token_requests`` counts every call to the token endpoint, for tests. ``faults`` holds
+    ``token_requests`` counts every call to the token endpoint, for tests. ``faults`` contains
     the failures armed through the control endpoints, and ``webhooks`` every webhook event
     and transmission with the secret that signs them.
     """
@@ -169,7 +169,12 @@ class SimulatorState:
 
             now = timestamp()
             capture = SimulatedCapture(
-                id=self._new_id(), order_id=order.id, status="COMPLETED", amount=order.amount, create_time=now, update_time=now
+                id=self._new_id(),
+                order_id=order.id,
+                status="COMPLETED",
+                amount=order.amount,
+                create_time=now,
+                update_time=now,
             )
             if fault is not None and fault.mode == PENDING:
                 capture.status, capture.status_reason = "PENDING", fault.reason
@@ -331,10 +336,15 @@ def _check_refund(capture: SimulatedCapture, amount: Money | None) -> None:
 
     if amount.currency != capture.amount.currency:
         raise SimulatedApiError(
-            "UNPROCESSABLE_ENTITY", "REFUND_CAPTURE_CURRENCY_MISMATCH", field="/amount/currency_code", value=amount.currency
+            "UNPROCESSABLE_ENTITY",
+            "REFUND_CAPTURE_CURRENCY_MISMATCH",
+            field="/amount/currency_code",
+            value=amount.currency,
         )
     if amount.amount > capture.refundable_amount().amount:
-        raise SimulatedApiError("UNPROCESSABLE_ENTITY", "REFUND_AMOUNT_EXCEEDED", field="/amount/value", value=amount.amount)
+        raise SimulatedApiError(
+            "UNPROCESSABLE_ENTITY", "REFUND_AMOUNT_EXCEEDED", field="/amount/value", value=amount.amount
+        )
 
 
 def _mismatched_amount(order_amount: Money, requested: str | None) -> Money:

@@ -1,13 +1,14 @@
 """Webhook events: built as PayPal shapes them, signed, delivered in the background, recorded, verified.
 
-PayPal signs each transmission with SHA256withRSA over
-``<transmission id>|<transmission time>|<webhook id>|<CRC32 of the body>`` and publishes the
-certificate at ``PAYPAL-CERT-URL``. The simulator signs the same string with HMAC-SHA256 and a
-secret that only its ``SimulatorState`` holds, and sends ``PAYPAL-AUTH-ALGO: HMACSHA256``, so a
-receiver can check a signature only through the simulator's verify-webhook-signature endpoint.
+PayPal signs each transmission with SHA256withRSA and publishes the certificate at
+``PAYPAL-CERT-URL``. Published verification code for PayPal webhooks checks that signature over
+``<transmission id>|<transmission time>|<webhook id>|<CRC32 of the body>``. The simulator signs
+the same string with HMAC-SHA256 and a secret that only its ``SimulatorState`` has, and sends
+``PAYPAL-AUTH-ALGO: HMACSHA256``. A receiver can therefore check a signature only through the
+simulator's verify-webhook-signature endpoint.
 
-Deliveries run on one background thread per router, in the order the events happened, so that
-an API response never waits for the merchant's webhook endpoint.
+Deliveries run on one background thread per router, in the order the events were published, so
+an API response does not wait for the merchant's webhook endpoint.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ CERT_ID = "CERT-SIMULATOR-HMAC-SHA256"
 EVENT_VERSION = "1.0"
 RESOURCE_VERSION = "2.0"
 
-# The merchant's endpoint should answer at once (PayPal's webhooks guide asks for a quick 2xx),
-# so a delivery that takes longer than this is recorded as failed.
+# PayPal's "Integrate webhooks" guide expects the merchant's endpoint to respond with 2xx. A
+# delivery without a response after this many seconds is recorded as failed.
 DELIVERY_TIMEOUT_SECONDS = 5.0
 
 
@@ -125,7 +126,9 @@ class WebhookLog:
             self._deliveries_by_transmission_id[transmission_id] = delivery
             return copy.copy(delivery)
 
-    def finish_delivery(self, transmission_id: str, *, status_code: int | None = None, error: str | None = None) -> None:
+    def finish_delivery(
+        self, transmission_id: str, *, status_code: int | None = None, error: str | None = None
+    ) -> None:
         with self._lock:
             delivery = self._deliveries_by_transmission_id[transmission_id]
             delivery.status_code = status_code
@@ -173,8 +176,8 @@ class WebhookLog:
 class WebhookSender:
     """Publishes events to one webhook URL from a background thread, and records each transmission.
 
-    Without a URL, ``publish`` does nothing, because PayPal only creates events for an app
-    that has a webhook subscribed.
+    Without a URL, ``publish`` records and sends nothing, as PayPal sends no events to an app
+    without a subscribed webhook.
     """
 
     def __init__(
@@ -214,7 +217,7 @@ class WebhookSender:
                 {"href": urls.resend_webhook_event(event_id), "rel": "resend", "method": "POST"},
             ],
         }
-        # Compact UTF-8 JSON, as PayPal sends it. Names such as "López" stay unescaped, so a
+        # Compact UTF-8 JSON, as in PayPal's SDK samples. Names such as "López" stay unescaped, so a
         # receiver that re-serialises the event with ASCII escapes changes its bytes.
         body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self._log.add_event(event_id, event_type, body)
@@ -237,7 +240,9 @@ class WebhookSender:
     def _start_worker(self) -> None:
         with self._worker_lock:
             if self._worker is None:
-                self._worker = threading.Thread(target=self._deliver_forever, name="paypal-simulator-webhooks", daemon=True)
+                self._worker = threading.Thread(
+                    target=self._deliver_forever, name="paypal-simulator-webhooks", daemon=True
+                )
                 self._worker.start()
 
     def _deliver_forever(self) -> None:
@@ -265,10 +270,10 @@ class WebhookSender:
         if response.is_success:
             logger.debug("PayPal simulator delivered webhook %s %s", delivery.event_type, delivery.event_id)
         else:
-            # NOTE: PayPal retries a failed delivery up to 25 times over 3 days; the simulator
-            # sends again only when a test asks for a redelivery.
+            # NOTE: PayPal retries a failed delivery up to 25 times over 3 days ("Integrate
+            # webhooks" guide). The simulator sends again only when a test requests a redelivery.
             logger.warning(
-                "Webhook endpoint %s answered %s to %s %s (transmission %s)",
+                "Webhook endpoint %s responded with %s to %s %s (transmission %s)",
                 self._url,
                 response.status_code,
                 delivery.event_type,
