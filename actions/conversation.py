@@ -10,10 +10,15 @@ from bot.models import Event
 from bot.settings import get_settings
 from bot.validation import says_cancel
 
-FORM_NAME = "registration_form"
-# Actions that may run between the attendee's message and the form's validation
-# in the same turn; anything else means the form is resuming after a digression.
-SAME_TURN_ACTIONS = {"action_listen", "action_extract_slots", FORM_NAME, f"validate_{FORM_NAME}"}
+# Actions that may run between the attendee's message and a form's validation in
+# the same turn, besides the forms and their validation actions; anything else
+# means the form is resuming after a digression.
+SAME_TURN_ACTIONS = {"action_listen", "action_extract_slots"}
+
+
+def _same_turn(action_name: str | None) -> bool:
+    name = action_name or ""
+    return name in SAME_TURN_ACTIONS or name.endswith("_form") or name.startswith("validate_")
 
 
 def language(tracker: Tracker) -> str:
@@ -46,7 +51,7 @@ def is_new_user_turn(tracker: Tracker) -> bool:
     if last_user is None:
         return False
     for event in events[last_user + 1:]:
-        if event.get("event") == "action" and event.get("name") not in SAME_TURN_ACTIONS:
+        if event.get("event") == "action" and not _same_turn(event.get("name")):
             return False
         if event.get("event") == "bot":
             return False

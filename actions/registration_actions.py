@@ -17,6 +17,7 @@ from bot.db import session_scope
 from bot.registrations import RegistrationDraft
 from bot.event_info import event_summary
 from bot.replies import intent_button, reply
+from bot.validation import display_phone
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,9 @@ class ActionAskConfirmation(Action):
 
             def shown(slot: str) -> str:
                 value = tracker.get_slot(slot)
-                return value if value not in (None, SKIPPED) else reply("not_given", lang)
+                if value in (None, SKIPPED):
+                    return reply("not_given", lang)
+                return display_phone(value) if slot == "phone" else value
 
             text = reply(
                 "summary",
@@ -106,7 +109,7 @@ class ActionCancelRegistration(Action):
         return "action_cancel_registration"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=reply("utter_cancelled", language(tracker)))
+        dispatcher.utter_message(text=reply("form_cancelled", language(tracker)))
         slots = list(FORM_VALUE_SLOTS)
         if tracker.get_slot("account_id") is None:
             slots += ACCOUNT_SLOTS

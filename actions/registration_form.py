@@ -67,6 +67,16 @@ FIELD_WORDS = {
 }
 
 
+# What follows the field in "cambia mi nombre a Ana", "change my phone to +52…".
+NEW_VALUE = re.compile(r"^\s*(?:(?:a|por|es|to|is|:)\s+)+(?P<value>\S.*)$", re.IGNORECASE)
+
+
+def new_value_in(text: str, field: str) -> str | None:
+    match = FIELD_WORDS[field].search(text)
+    rest = NEW_VALUE.match(text[match.end():]) if match else None
+    return rest.group("value").strip() if rest else None
+
+
 class ValidateRegistrationForm(FormValidationAction):
     def name(self) -> str:
         return "validate_registration_form"
@@ -199,7 +209,7 @@ class ValidateRegistrationForm(FormValidationAction):
             return {"account_email": email}
         return self._send_code(dispatcher, tracker, name, email)
 
-    def _send_code(self, dispatcher, tracker: Tracker, name: str, email: str) -> dict[str, Any]:
+    def _send_code(self, dispatcher, tracker: Tracker, name: str, email: str, resend: bool = False) -> dict[str, Any]:
         lang = language(tracker)
         with session_scope() as session:
             event = event_for(session, tracker)
@@ -209,7 +219,12 @@ class ValidateRegistrationForm(FormValidationAction):
         except MailError:
             dispatcher.utter_message(text=reply("email_failed", lang))
             return {"account_email": None, "verification_code": None}
-        key = "code_sent_existing_account" if delivery.existing_account else "code_sent"
+        if resend:
+            key = "code_resent"
+        elif delivery.existing_account:
+            key = "code_sent_existing_account"
+        else:
+            key = "code_sent"
         dispatcher.utter_message(text=reply(key, lang, email=email, minutes=CODE_MINUTES))
         return {"account_email": email, "verification_code": None}
 
@@ -218,10 +233,7 @@ class ValidateRegistrationForm(FormValidationAction):
         email = tracker.get_slot("account_email")
         name = tracker.get_slot("account_name")
         if latest_intent(tracker) == "request_new_code" or RESEND_WORDS.search(value):
-            result = self._send_code(dispatcher, tracker, name, email)
-            if result.get("account_email"):
-                dispatcher.utter_message(text=reply("code_resent", lang, email=email))
-            return result
+            return self._send_code(dispatcher, tracker, name, email, resend=True)
 
         code = find_code(value)
         if code is None:
@@ -312,7 +324,19 @@ class ValidateRegistrationForm(FormValidationAction):
             # A new email needs a new verification, so the account part is asked again.
             return {"confirmation": None, "account_id": None, "account_email": None, "verification_code": None}
         if field in REGISTRATION_SLOTS:
-            return {"confirmation": None, field: None}
+            return await self._change(field, value, dispatcher, tracker, domain)
 
         dispatcher.utter_message(text=reply("confirmation_not_understood", lang))
         return {"confirmation": None}
+
+    async def _change(self, field: str, text: str, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        """Take the new value when the message gives one; otherwise ask the field again."""
+        new_value = new_value_in(text, field)
+        if field == "ticket_type":
+            new_value = latest_entity(tracker, "ticket_type") or new_value
+        if new_value:
+            validate = getattr(self, f"validate_{field}")
+            changed = await validate(new_value, dispatcher, tracker, domain)
+            if changed.get(field) is not None:
+                return {"confirmation": None, **changed}
+        return {"confirmation": None, field: None}

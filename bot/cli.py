@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load-event", help="create or update an event from a YAML file")
     load.add_argument("file", type=Path)
     commands.add_parser("setup-db", help="migrate, then load the demo event (cumbre-2027)")
+    commands.add_parser(
+        "reconcile", help="settle PayPal orders still awaiting money and expire seat holds (also runs periodically)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -45,6 +48,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"loaded event {load_event(args.file)}")
         if args.command == "setup-db":
             print(f"database ready; demo event {load_event(DEMO_EVENT_FILE)} loaded")
+        if args.command == "reconcile":
+            from bot.reconcile import reconcile
+
+            report = reconcile()
+            print(
+                f"{report.orders_checked} orders checked, {len(report.notices)} registrations changed, "
+                f"{report.failures} failures"
+            )
+            return 1 if report.failures else 0
     except (SettingsError, EventConfigError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -62,7 +62,7 @@ def event_summary(session: Session, event: Event, language: str) -> str:
         dates=format_dates(event, language),
         start=event.daily_start,
         end=event.daily_end,
-        timezone=event.timezone,
+        timezone=(event.timezone_label or {}).get(language) or event.timezone,
         venue=event.venue,
         address=event.address,
         tickets=tickets,

@@ -41,6 +41,7 @@ def load_event_file(session: Session, path: Path) -> Event:
 
     event.name = data["name"]
     event.timezone = data["timezone"]
+    event.timezone_label = data.get("timezone_label")
     event.starts_on = _as_date(data["starts_on"])
     event.ends_on = _as_date(data["ends_on"])
     event.daily_start = data["daily_start"]

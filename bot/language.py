@@ -22,10 +22,12 @@ ENGLISH_WORDS = frozenset(
     hi hello hey good morning afternoon evening thanks thank you want would like to register
     registration sign up ticket tickets how much does cost when where what which is the a an of for
     with without my me i i'm am name email phone yes no already pay paid payment code change cancel
-    help event information none nothing have need can there more please bye sure ok confirm
+    help event information none nothing have need can there more please bye sure confirm
     student press skip english it's is are did go through confirmed status send new
     """.split()
 )
+# "ok", "vip", "email" and the like are everyday words in Mexican Spanish too, so
+# they appear in neither list and never switch the language.
 SWITCH_TO_ENGLISH = re.compile(r"\b(in english|english please|speak english)\b", re.IGNORECASE)
 SWITCH_TO_SPANISH = re.compile(r"\b(en espa[ñn]ol|in spanish|habla espa[ñn]ol)\b", re.IGNORECASE)
 # Accented letters are not counted: names such as "Seán" or "Núñez" appear in both languages.

@@ -43,6 +43,8 @@ class Event(Base):
     # Texts a person reads, per language: {"es": ..., "en": ...}
     name: Mapped[dict] = mapped_column(JSON)
     timezone: Mapped[str] = mapped_column(String(64))
+    # How people name the time zone, per language: {"es": "hora de la Ciudad de México", ...}
+    timezone_label: Mapped[dict | None] = mapped_column(JSON)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     daily_start: Mapped[str] = mapped_column(String(5))
@@ -124,9 +126,17 @@ class RegistrationStatus:
     PAID = "paid"
     # A free ticket type, confirmed without payment.
     CONFIRMED = "confirmed"
+    # Money arrived that does not match the price; an organiser decides.
+    REVIEW = "review"
+    # The seat hold ran out before any payment arrived.
+    EXPIRED = "expired"
     CANCELLED = "cancelled"
+    # Paid, then refunded in full (cancelled by the attendee, no seat left, or by PayPal).
+    REFUNDED = "refunded"
 
-    ACTIVE = (PENDING_PAYMENT, PAID, CONFIRMED)
+    ACTIVE = (PENDING_PAYMENT, PAID, CONFIRMED, REVIEW)
+    # States in which a completed capture still has to be dealt with.
+    AWAITING_MONEY = (PENDING_PAYMENT, EXPIRED, CANCELLED)
 
 
 class Registration(Base):
@@ -150,6 +160,7 @@ class Registration(Base):
     hold_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     event: Mapped[Event] = relationship()
     ticket_type: Mapped[TicketType] = relationship()
@@ -179,8 +190,59 @@ class PayPalOrder(Base):
     approve_url: Mapped[str | None] = mapped_column(Text)
     request_id: Mapped[str] = mapped_column(String(108))
     capture_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # PayPal's capture status: COMPLETED, PENDING, DECLINED, PARTIALLY_REFUNDED, REFUNDED, ...
+    capture_status: Mapped[str | None] = mapped_column(String(32))
+    capture_status_reason: Mapped[str | None] = mapped_column(String(64))
     captured_amount: Mapped[Decimal | None] = mapped_column(AMOUNT)
+    captured_currency: Mapped[str | None] = mapped_column(String(3))
+    refunded_amount: Mapped[Decimal] = mapped_column(AMOUNT, default=Decimal("0"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     registration: Mapped[Registration] = relationship(back_populates="orders")
+    refunds: Mapped[list[PayPalRefund]] = relationship(back_populates="order", order_by="PayPalRefund.id")
+
+
+class RefundReason:
+    ATTENDEE_CANCELLED = "attendee_cancelled"
+    # Money arrived after the hold expired and the last seat was sold.
+    NO_SEAT_LEFT = "no_seat_left"
+    # Money arrived for a registration the attendee had already cancelled.
+    REGISTRATION_CANCELLED = "registration_cancelled"
+    # Made outside this application (PayPal dashboard, dispute), learnt from a webhook.
+    EXTERNAL = "external"
+
+
+class PayPalRefund(Base):
+    __tablename__ = "paypal_refunds"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("paypal_orders.id"), index=True)
+    paypal_refund_id: Mapped[str] = mapped_column(String(64), unique=True)
+    request_id: Mapped[str | None] = mapped_column(String(108), unique=True)
+    amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    order: Mapped[PayPalOrder] = relationship(back_populates="refunds")
+
+
+class PayPalWebhookEvent(Base):
+    """Every webhook event received with a valid signature, kept as history."""
+
+    __tablename__ = "paypal_webhook_events"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    resource_id: Mapped[str | None] = mapped_column(String(64))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # What handling the event did, e.g. "paid", "ignored: not our order", "failed: PayPal unavailable".
+    result: Mapped[str | None] = mapped_column(String(200))

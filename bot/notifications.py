@@ -1,23 +1,39 @@
-"""What the attendee is told when a registration is confirmed: email and chat."""
+"""Telling attendees what happened to their registration: email and chat."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
+from bot.db import session_scope
 from bot.engine import push_message
-from bot.event_info import format_dates
+from bot.event_info import format_date, format_dates
 from bot.mail import MailError, send_email
 from bot.models import Registration
-from bot.replies import reply
+from bot.notices import Notice, NoticeKind
+from bot.payments import create_paypal_client, start_checkout
+from bot.paypal.errors import PayPalError
+from bot.replies import link_button, reply
 
 logger = logging.getLogger(__name__)
 
+# The catalogue entry that tells the attendee about each kind of notice.
+NOTICE_TEXTS = {
+    NoticeKind.PAID: "payment_received",
+    NoticeKind.PENDING: "capture_pending",
+    NoticeKind.REVIEW: "payment_review",
+    NoticeKind.REFUNDED_NO_SEAT: "refunded_no_seat",
+    NoticeKind.REFUNDED_AFTER_CANCEL: "refunded_after_cancel",
+    NoticeKind.REFUNDED: "refunded",
+    NoticeKind.REVERSED: "reversed",
+    NoticeKind.HOLD_EXPIRED: "hold_expired",
+}
 
-def send_confirmation_email(registration: Registration) -> bool:
-    """Email the registration code; return False (and log) when delivery fails."""
+
+def registration_params(registration: Registration) -> dict:
     language = registration.language
     event = registration.event
-    params = dict(
+    return dict(
         name=registration.full_name,
         event=event.text("name", language),
         code=registration.code,
@@ -27,29 +43,75 @@ def send_confirmation_email(registration: Registration) -> bool:
         venue=event.venue,
         address=event.address,
         contact=event.contact_email,
+        refund_policy=event.text("refund_policy", language),
+        refund_until=format_date(event.refund_until, language) if event.refund_until else "",
     )
+
+
+def send_confirmation_email(registration: Registration) -> bool:
+    """Email the registration code; return False (and log) when delivery fails."""
+    language = registration.language
+    params = registration_params(registration)
+    return _send(
+        registration,
+        reply("confirmation_email_subject", language, **params),
+        reply("confirmation_email_body", language, **params),
+    )
+
+
+def _send(registration: Registration, subject: str, body: str) -> bool:
     try:
-        send_email(
-            registration.account.email,
-            reply("confirmation_email_subject", language, **params),
-            reply("confirmation_email_body", language, **params),
-        )
+        send_email(registration.account.email, subject, body)
     except MailError as error:
-        logger.error("confirmation email failed registration=%s error=%s", registration.id, error)
+        logger.error("email to registration %s failed: %s", registration.id, error)
         return False
     return True
 
 
-def announce_payment(registration: Registration) -> None:
-    """Email the confirmation and tell the attendee in their conversation."""
-    send_confirmation_email(registration)
-    if registration.conversation_id:
-        language = registration.language
-        text = reply(
-            "payment_received",
-            language,
-            price=registration.money.display(),
-            event=registration.event.text("name", language),
-            code=registration.code,
-        )
-        push_message(registration.conversation_id, text)
+def deliver(notices: Iterable[Notice], *, push: bool = True) -> None:
+    """Email each notice and, with ``push``, send it to the attendee's conversation.
+
+    Call after the transaction that produced the notices committed, so the
+    attendee never hears of a change that was rolled back. ``push=False`` is for
+    changes made during a chat turn, whose reply already tells the attendee.
+    """
+    for notice in notices:
+        with session_scope() as session:
+            registration = session.get(Registration, notice.registration_id)
+            if registration is not None:
+                _deliver_one(session, registration, notice, push)
+
+
+def _deliver_one(session, registration: Registration, notice: Notice, push: bool) -> None:
+    language = registration.language
+    params = registration_params(registration) | notice.params
+    buttons: list[dict] = []
+
+    if notice.kind == NoticeKind.DECLINED:
+        text, buttons = _declined_message(session, registration, params)
+    else:
+        text = reply(NOTICE_TEXTS[notice.kind], language, **params)
+
+    if notice.kind == NoticeKind.PAID:
+        send_confirmation_email(registration)
+    else:
+        subject = reply("notice_email_subject", language, **params)
+        _send(registration, subject, reply("notice_email_body", language, message=text, **params))
+    if push and registration.conversation_id:
+        push_message(registration.conversation_id, text, buttons)
+    logger.info("notice %s delivered for registration %s", notice.kind, registration.id)
+
+
+def _declined_message(session, registration: Registration, params: dict) -> tuple[str, list[dict]]:
+    """Offer a new PayPal link; without one, say how to ask for it."""
+    language = registration.language
+    client = create_paypal_client()
+    try:
+        order = start_checkout(session, registration, client)
+    except PayPalError as error:
+        logger.warning("no new order after a decline, registration %s: %s", registration.id, error)
+        return reply("payment_declined_no_link", language, **params), []
+    finally:
+        client.close()
+    text = reply("payment_declined", language, url=order.approve_url, **params)
+    return text, [link_button(reply("button_pay", language), order.approve_url)]

@@ -1,16 +1,26 @@
-"""Payments of registrations through PayPal orders: checkout and capture on return."""
+"""Payments of registrations through PayPal orders: checkout, capture and settlement.
+
+Three paths learn that a buyer approved or paid: the return page, a webhook
+and the reconciliation job. All of them call ``settle_order``, which reads the
+order back from PayPal and applies what it finds under a row lock, so exactly
+one of them changes the registration, whichever comes first.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.models import PayPalOrder, Registration, RegistrationStatus
-from bot.paypal.client import Order, PayPalClient
+from bot.db import utcnow
+from bot.events import seats_left
+from bot.models import PayPalOrder, RefundReason, Registration, RegistrationStatus
+from bot.notices import Notice, NoticeKind
+from bot.paypal.client import Capture, Order, PayPalClient
 from bot.paypal.errors import PayPalRequestError
+from bot.refunds import refund_capture
 from bot.registrations import mark_paid
 from bot.settings import Settings, get_settings
 
@@ -18,6 +28,13 @@ logger = logging.getLogger(__name__)
 
 # Order statuses in which the buyer can still approve at the stored link.
 OPEN_ORDER_STATUSES = ("CREATED", "PAYER_ACTION_REQUIRED", "SAVED")
+# Our own status for an order whose capture PayPal declined; it is not offered again.
+DECLINED_ORDER = "DECLINED"
+# NOTE: PayPal does not document one figure for how long a buyer can approve an
+# order; integrators report about three hours, so older links are replaced.
+ORDER_APPROVAL_WINDOW = timedelta(hours=3)
+# Capture statuses after which nothing more is expected for the order.
+SETTLED_CAPTURE_STATUSES = ("COMPLETED", "REFUNDED", "PARTIALLY_REFUNDED", "REVERSED")
 
 
 def create_paypal_client(settings: Settings | None = None) -> PayPalClient:
@@ -26,6 +43,7 @@ def create_paypal_client(settings: Settings | None = None) -> PayPalClient:
         base_url=settings.paypal_base_url,
         client_id=settings.paypal_client_id,
         client_secret=settings.paypal_client_secret,
+        timeout=settings.paypal_timeout_seconds,
     )
 
 
@@ -34,12 +52,15 @@ def start_checkout(
 ) -> PayPalOrder:
     """Return an open PayPal order for the registration, creating one if needed.
 
-    Raises ``PayPalError`` when PayPal cannot be reached or rejects the order;
-    the registration stays pending either way.
+    An order older than ``ORDER_APPROVAL_WINDOW`` or declined is replaced by a
+    new one for the same price. Raises ``PayPalError`` when PayPal cannot be
+    reached or rejects the order; the registration stays pending either way.
     """
     settings = settings or get_settings()
+    now = utcnow()
     for existing in reversed(registration.orders):
-        if existing.status in OPEN_ORDER_STATUSES and existing.approve_url:
+        fresh = now - existing.created_at < ORDER_APPROVAL_WINDOW
+        if existing.status in OPEN_ORDER_STATUSES and existing.approve_url and fresh:
             return existing
 
     # Derived from our ids, so a retried request never creates a second order.
@@ -71,55 +92,139 @@ def start_checkout(
     return row
 
 
-@dataclass(frozen=True)
-class CaptureOutcome:
-    registration: Registration
-    newly_paid: bool
-
-
-class PaymentMismatch(Exception):
-    """Raised when the captured amount or currency differs from what was asked."""
-
-
 def find_order(session: Session, paypal_order_id: str) -> PayPalOrder | None:
+    """Return our order row, locked for update, so concurrent settlements run one at a time."""
     return session.scalar(
         select(PayPalOrder).where(PayPalOrder.paypal_order_id == paypal_order_id).with_for_update()
     )
 
 
-def capture_order(session: Session, row: PayPalOrder, client: PayPalClient) -> CaptureOutcome:
-    """Capture the approved order and mark its registration paid.
+def find_order_by_capture(session: Session, capture_id: str) -> PayPalOrder | None:
+    return session.scalar(select(PayPalOrder).where(PayPalOrder.capture_id == capture_id).with_for_update())
 
-    Capturing an order already captured by us counts as success: PayPal answers
-    ``ORDER_ALREADY_CAPTURED``, so the order is read back and its capture used.
+
+def settle_order(session: Session, row: PayPalOrder, client: PayPalClient) -> list[Notice]:
+    """Bring the order and its registration in line with what PayPal reports.
+
+    Captures the order when the buyer approved it. Safe to call any number of
+    times. Raises ``PayPalUnavailable`` when PayPal cannot be reached and
+    ``PayPalRequestError`` for an order PayPal refuses to capture, other than a
+    declined instrument, which is recorded and reported as a notice.
     """
     registration = row.registration
-    if registration.status == RegistrationStatus.PAID:
-        return CaptureOutcome(registration, newly_paid=False)
+    if registration.status == RegistrationStatus.PAID and row.capture_status in SETTLED_CAPTURE_STATUSES:
+        return []
 
+    order = client.get_order(row.paypal_order_id)
+    if order.status == "APPROVED":
+        try:
+            order = _capture(row, client)
+        except PayPalRequestError as error:
+            if error.issue != "INSTRUMENT_DECLINED":
+                raise
+            logger.info("capture declined order=%s registration=%s", row.paypal_order_id, registration.id)
+            row.status = DECLINED_ORDER
+            return [Notice(NoticeKind.DECLINED, registration.id)]
+
+    row.status = order.status
+    capture = order.captures[0] if order.captures else None
+    if capture is None:
+        return []
+    return apply_capture(session, row, capture, client)
+
+
+def _capture(row: PayPalOrder, client: PayPalClient) -> Order:
+    """Capture the order; an order we captured already counts as captured."""
     try:
-        order = client.capture_order(row.paypal_order_id, request_id=f"capture-{row.paypal_order_id}")
+        return client.capture_order(row.paypal_order_id, request_id=f"capture-{row.paypal_order_id}")
     except PayPalRequestError as error:
         if error.issue != "ORDER_ALREADY_CAPTURED":
             raise
-        order = client.get_order(row.paypal_order_id)
+        return client.get_order(row.paypal_order_id)
 
-    capture = _completed_capture(order)
-    row.status = order.status
-    if capture is None:
-        logger.warning("order %s has no completed capture, status=%s", order.id, order.status)
-        return CaptureOutcome(registration, newly_paid=False)
+
+def apply_capture(session: Session, row: PayPalOrder, capture: Capture, client: PayPalClient) -> list[Notice]:
+    """Record the capture's state and change the registration when money arrived or left."""
+    previous = row.capture_status
+    row.capture_id = capture.id
+    row.capture_status = capture.status
+    row.capture_status_reason = capture.status_reason
+    row.captured_amount = capture.amount.amount
+    row.captured_currency = capture.amount.currency
+    registration = row.registration
+
+    if capture.status == "COMPLETED":
+        return _money_arrived(session, row, capture, client)
+    if capture.status == "PENDING":
+        return [] if previous == "PENDING" else [Notice(NoticeKind.PENDING, registration.id)]
+    if capture.status in ("DECLINED", "FAILED"):
+        row.status = DECLINED_ORDER
+        return [] if previous == capture.status else [Notice(NoticeKind.DECLINED, registration.id)]
+    if capture.status in ("REFUNDED", "PARTIALLY_REFUNDED", "REVERSED"):
+        return _money_returned(row, capture)
+    logger.warning("capture %s has unexpected status %s", capture.id, capture.status)
+    return []
+
+
+def _money_arrived(session: Session, row: PayPalOrder, capture: Capture, client: PayPalClient) -> list[Notice]:
+    registration = row.registration
+    if registration.status not in RegistrationStatus.AWAITING_MONEY:
+        return []
 
     expected = registration.money.quantized()
     if capture.amount.quantized() != expected:
-        raise PaymentMismatch(
-            f"order {order.id} captured {capture.amount}, registration {registration.id} expected {expected}"
+        # Never paid on a mismatch: an organiser looks at it.
+        registration.status = RegistrationStatus.REVIEW
+        logger.error(
+            "captured %s for registration %s, expected %s; marked for review (order %s)",
+            capture.amount, registration.id, expected, row.paypal_order_id,
         )
-    row.capture_id = capture.id
-    row.captured_amount = capture.amount.amount
-    newly_paid = mark_paid(session, registration, capture.amount)
-    return CaptureOutcome(registration, newly_paid=newly_paid)
+        return [Notice(NoticeKind.REVIEW, registration.id)]
+
+    if registration.status == RegistrationStatus.CANCELLED:
+        refund_capture(session, row, client, amount=None, reason=RefundReason.REGISTRATION_CANCELLED)
+        registration.status = RegistrationStatus.REFUNDED
+        return [Notice(NoticeKind.REFUNDED_AFTER_CANCEL, registration.id)]
+
+    hold_expired = registration.status == RegistrationStatus.EXPIRED or (
+        registration.hold_expires_at is not None and registration.hold_expires_at <= utcnow()
+    )
+    if hold_expired and seats_left(session, registration.ticket_type) <= 0:
+        refund_capture(session, row, client, amount=None, reason=RefundReason.NO_SEAT_LEFT)
+        registration.status = RegistrationStatus.REFUNDED
+        registration.cancelled_at = utcnow()
+        logger.info("late payment refunded, no seat left: registration=%s", registration.id)
+        return [Notice(NoticeKind.REFUNDED_NO_SEAT, registration.id)]
+
+    mark_paid(session, registration, capture.amount)
+    return [Notice(NoticeKind.PAID, registration.id)]
 
 
-def _completed_capture(order: Order):
-    return next((capture for capture in order.captures if capture.status == "COMPLETED"), None)
+def _money_returned(row: PayPalOrder, capture: Capture) -> list[Notice]:
+    """A refund or reversal made outside this application (PayPal dashboard, dispute)."""
+    registration = row.registration
+    fully_returned = capture.status in ("REFUNDED", "REVERSED")
+    if fully_returned and registration.status == RegistrationStatus.PAID:
+        registration.status = RegistrationStatus.REFUNDED
+        registration.cancelled_at = utcnow()
+        logger.info("registration %s refunded outside the application (%s)", registration.id, capture.status)
+        return [Notice(NoticeKind.REVERSED, registration.id)]
+    return []
+
+
+def orders_to_reconcile(session: Session) -> list[PayPalOrder]:
+    """Orders whose money may still arrive: not captured, or captured but pending."""
+    since = utcnow() - timedelta(days=30)
+    return list(
+        session.scalars(
+            select(PayPalOrder)
+            .join(Registration)
+            .where(
+                PayPalOrder.created_at >= since,
+                PayPalOrder.status != DECLINED_ORDER,
+                Registration.status.in_(RegistrationStatus.AWAITING_MONEY),
+                or_(PayPalOrder.capture_status.is_(None), PayPalOrder.capture_status == "PENDING"),
+            )
+            .order_by(PayPalOrder.id)
+        )
+    )

@@ -39,13 +39,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Sorry, I didn't understand. I can register you, answer questions about the "
         "event or tell you the status of your registration.",
     },
-    "utter_cancelled": {
+    "form_cancelled": {
         "es": "De acuerdo, cancelé el registro en curso; no guardé nada. Escribe «registrarme» "
         "cuando quieras empezar de nuevo.",
         "en": "OK, I cancelled the registration in progress and saved nothing. Write "
         "\"register\" whenever you want to start again.",
     },
-    "utter_nothing_to_cancel": {
+    "nothing_to_cancel": {
         "es": "No hay ningún registro en curso que cancelar.",
         "en": "There is no registration in progress to cancel.",
     },
@@ -59,10 +59,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # Event information
     "event_summary": {
-        "es": "{event}: {dates}, de {start} a {end} (hora de {timezone}), en {venue}, "
+        "es": "{event}: {dates}, de {start} a {end} ({timezone}), en {venue}, "
         "{address}.\nEntradas:\n{tickets}\nIncluye {included}.\n{refund_policy}\n"
         "El registro cierra el {closes}. Contacto: {contact}.",
-        "en": "{event}: {dates}, {start} to {end} ({timezone} time), at {venue}, "
+        "en": "{event}: {dates}, {start} to {end} ({timezone}), at {venue}, "
         "{address}.\nTickets:\n{tickets}\nIncluded: {included}.\n{refund_policy}\n"
         "Registration closes on {closes}. Contact: {contact}.",
     },
@@ -109,8 +109,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "you; it expires in {minutes} minutes.",
     },
     "code_resent": {
-        "es": "Listo, te envié un código nuevo a {email}. El anterior ya no sirve.",
-        "en": "Done, I sent a new code to {email}. The previous one no longer works.",
+        "es": "Listo, te envié un código nuevo a {email}; vence en {minutes} minutos. El anterior ya "
+        "no sirve.",
+        "en": "Done, I sent a new code to {email}; it expires in {minutes} minutes. The previous one "
+        "no longer works.",
     },
     "code_not_understood": {
         "es": "El código tiene 6 dígitos, por ejemplo 482913. Escríbelo tal como llegó a tu "
@@ -205,7 +207,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• Name: {full_name}\n• Email: {email}\n• Phone: {phone}\n"
         "• Organisation: {organisation}\n• Dietary needs: {dietary}\nShall I confirm it?",
     },
-    "not_given": {"es": "(no indicado)", "en": "(not given)"},
+    "not_given": {"es": "(sin indicar)", "en": "(not given)"},
     "button_confirm": {"es": "Confirmar", "en": "Confirm"},
     "button_change": {"es": "Cambiar un dato", "en": "Change something"},
     "button_cancel": {"es": "Cancelar", "en": "Cancel"},
@@ -288,6 +290,104 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "code: {code}\nTicket: {ticket}\nAmount: {price}\nDates: {dates}\nVenue: {venue}, "
         "{address}\n\nShow this code at the entrance. Questions: {contact}\n",
     },
+    # Told by chat and email when a payment changes outside a chat turn
+    "capture_pending": {
+        "es": "PayPal está revisando tu pago de {price}. Tu lugar sigue apartado; te avisaremos en "
+        "cuanto se confirme.",
+        "en": "PayPal is reviewing your payment of {price}. Your seat stays held; we'll tell you as "
+        "soon as it is confirmed.",
+    },
+    "payment_declined": {
+        "es": "PayPal rechazó el pago de tu registro ({ticket}). Tu lugar sigue apartado un rato; "
+        "puedes intentarlo de nuevo, con otra tarjeta o cuenta, en este enlace: {url}",
+        "en": "PayPal declined the payment for your registration ({ticket}). Your seat stays held "
+        "for a while; you can try again, with another card or account, at this link: {url}",
+    },
+    "payment_declined_no_link": {
+        "es": "PayPal rechazó el pago de tu registro ({ticket}). Escribe «quiero pagar» para recibir "
+        "un enlace nuevo.",
+        "en": "PayPal declined the payment for your registration ({ticket}). Write \"I want to "
+        "pay\" to get a new link.",
+    },
+    "payment_review": {
+        "es": "Recibimos un pago que no coincide con el precio de tu entrada. El equipo de {event} lo "
+        "revisará y te escribirá a tu correo.",
+        "en": "We received a payment that does not match your ticket price. The {event} team will "
+        "review it and write to you by email.",
+    },
+    "refunded_no_seat": {
+        "es": "Tu pago llegó después de que venció el apartado de tu lugar, y ya no quedan entradas "
+        "{ticket}. Te reembolsamos el total ({price}); puede tardar unos días en verse.",
+        "en": "Your payment arrived after your seat hold had expired, and there are no {ticket} "
+        "tickets left. We refunded the full amount ({price}); it may take a few days to show.",
+    },
+    "refunded_after_cancel": {
+        "es": "Recibimos un pago para un registro que ya habías cancelado, así que te lo reembolsamos "
+        "completo ({price}).",
+        "en": "We received a payment for a registration you had already cancelled, so we refunded it "
+        "in full ({price}).",
+    },
+    "refunded": {
+        "es": "Cancelamos tu registro para {event} y te reembolsamos {price}. El reembolso puede "
+        "tardar unos días en verse en tu cuenta.",
+        "en": "We cancelled your registration for {event} and refunded {price}. The refund may take a "
+        "few days to show in your account.",
+    },
+    "reversed": {
+        "es": "PayPal nos informó que el pago de tu registro para {event} se reembolsó o se revirtió, "
+        "así que tu registro quedó cancelado. Si no esperabas esto, escribe a {contact}.",
+        "en": "PayPal told us the payment for your {event} registration was refunded or reversed, so "
+        "your registration is cancelled. If you didn't expect this, write to {contact}.",
+    },
+    "hold_expired": {
+        "es": "Venció el apartado de tu lugar ({ticket}) porque no recibimos el pago a tiempo. Si aún "
+        "quieres ir a {event}, escribe «registrarme».",
+        "en": "Your seat hold ({ticket}) expired because the payment did not arrive in time. If you "
+        "still want to attend {event}, write \"register\".",
+    },
+    "notice_email_subject": {
+        "es": "{event}: novedades de tu registro",
+        "en": "{event}: an update on your registration",
+    },
+    "notice_email_body": {
+        "es": "Hola, {name}:\n\n{message}\n\nDudas: {contact}\n",
+        "en": "Hello {name},\n\n{message}\n\nQuestions: {contact}\n",
+    },
+    # Cancelling a registration by chat
+    "ask_cancel_paid": {
+        "es": "¿Seguro que quieres cancelar tu registro ({ticket})? Te reembolsaremos {price} a tu "
+        "cuenta de PayPal.",
+        "en": "Are you sure you want to cancel your registration ({ticket})? We'll refund {price} to "
+        "your PayPal account.",
+    },
+    "ask_cancel_unpaid": {
+        "es": "¿Seguro que quieres cancelar tu registro ({ticket})? Se liberará tu lugar.",
+        "en": "Are you sure you want to cancel your registration ({ticket})? Your seat will be "
+        "released.",
+    },
+    "button_yes_cancel": {"es": "Sí, cancelar", "en": "Yes, cancel"},
+    "button_keep": {"es": "No, conservarlo", "en": "No, keep it"},
+    "cancel_kept": {
+        "es": "De acuerdo, tu registro sigue igual.",
+        "en": "OK, your registration stays as it is.",
+    },
+    "cancelled_unpaid": {
+        "es": "Listo, cancelé tu registro para {event} y liberé tu lugar. No se hizo ningún cargo.",
+        "en": "Done, I cancelled your registration for {event} and released your seat. You were not "
+        "charged.",
+    },
+    "outside_refund_window": {
+        "es": "El plazo de reembolso terminó el {refund_until}. {refund_policy} Para transferir tu "
+        "entrada, escribe a {contact} con el nombre y el correo de la otra persona y tu código {code}.",
+        "en": "The refund period ended on {refund_until}. {refund_policy} To transfer your ticket, "
+        "write to {contact} with the other person's name and email and your code {code}.",
+    },
+    "refund_failed": {
+        "es": "No pude hacer el reembolso en este momento porque PayPal no responde. Tu registro "
+        "sigue activo; inténtalo de nuevo en unos minutos.",
+        "en": "I couldn't make the refund right now because PayPal is not responding. Your "
+        "registration is still active; please try again in a few minutes.",
+    },
     # Pages the buyer sees on returning from PayPal
     "page_paid_title": {"es": "Pago recibido", "en": "Payment received"},
     "page_paid_body": {
@@ -328,6 +428,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "para recibir un enlace nuevo.",
         "en": "PayPal says the payment was not approved. Go back to the chat and write \"I want "
         "to pay\" to get a new link.",
+    },
+    "page_declined": {
+        "es": "PayPal rechazó el pago. Tu lugar sigue apartado un rato: vuelve al chat, donde te "
+        "enviamos un enlace nuevo para intentarlo otra vez.",
+        "en": "PayPal declined the payment. Your seat stays held for a while: go back to the chat, "
+        "where we sent you a new link to try again.",
+    },
+    "page_refunded": {
+        "es": "Recibimos tu pago, pero llegó cuando ya no quedaba lugar, así que te lo reembolsamos "
+        "completo. Te escribimos por correo con los detalles.",
+        "en": "We received your payment, but it arrived when no seat was left, so we refunded it in "
+        "full. We've emailed you the details.",
     },
     "page_review": {
         "es": "Recibimos un pago que no coincide con el importe de tu entrada; el equipo del "

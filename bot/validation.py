@@ -121,6 +121,15 @@ def normalise_phone(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def display_phone(e164: str) -> str:
+    """Return a stored E.164 number grouped for reading, e.g. "+52 55 1234 5678"."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def clean_free_text(text: str) -> str:
     """Trim an optional free-text answer (organisation, dietary needs)."""
     value = " ".join(text.split())

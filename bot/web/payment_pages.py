@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.db import session_scope
-from bot.notifications import announce_payment
-from bot.payments import PaymentMismatch, capture_order, create_paypal_client, find_order
+from bot.models import RegistrationStatus
+from bot.notices import NoticeKind
+from bot.notifications import deliver
+from bot.payments import create_paypal_client, find_order, settle_order
 from bot.paypal.errors import PayPalRequestError, PayPalUnavailable
 from bot.replies import DEFAULT_LANGUAGE, reply
 
@@ -34,7 +36,7 @@ def message_page(language: str, title_key: str, body: str, *, code: str | None =
 def buyer_returned(token: str = "") -> HTMLResponse:
     """Capture the approved order named by PayPal's ``token`` and show the outcome."""
     client = create_paypal_client()
-    announce = None
+    notices = []
     try:
         with session_scope() as session:
             row = find_order(session, token) if token else None
@@ -44,7 +46,7 @@ def buyer_returned(token: str = "") -> HTMLResponse:
             registration = row.registration
             language = registration.language
             try:
-                outcome = capture_order(session, row, client)
+                notices = settle_order(session, row, client)
             except PayPalUnavailable as error:
                 logger.warning("capture on return failed order=%s error=%s", token, error)
                 return message_page(language, "page_error_title",
@@ -53,30 +55,36 @@ def buyer_returned(token: str = "") -> HTMLResponse:
                 logger.warning("capture on return rejected order=%s issue=%s", token, error.issue)
                 return message_page(language, "page_error_title",
                                     reply("page_not_approved", language), status=409)
-            except PaymentMismatch as error:
-                logger.error("payment mismatch: %s", error)
-                return message_page(language, "page_error_title", reply("page_review", language),
-                                    status=409)
-
-            if outcome.registration.code is None:
-                return message_page(language, "page_pending_title", reply("page_pending_body", language))
-            if outcome.newly_paid:
-                announce = registration
-            body = reply(
-                "page_paid_body",
-                language,
-                price=registration.money.display(),
-                event=registration.event.text("name", language),
-            )
-            page = message_page(language, "page_paid_title", body, code=registration.code)
+            page = _outcome_page(registration, row, {notice.kind for notice in notices})
     finally:
         client.close()
 
-    # After the commit, so the engine's confirmation action reads the paid registration.
-    if announce is not None:
-        with session_scope() as session:
-            announce_payment(session.merge(announce))
+    # After the commit, so nobody is told of a change that was rolled back.
+    deliver(notices)
     return page
+
+
+def _outcome_page(registration, row, kinds: set[str]) -> HTMLResponse:
+    language = registration.language
+    status = registration.status
+    if status == RegistrationStatus.PAID:
+        body = reply(
+            "page_paid_body",
+            language,
+            price=registration.money.display(),
+            event=registration.event.text("name", language),
+        )
+        return message_page(language, "page_paid_title", body, code=registration.code)
+    if status == RegistrationStatus.REVIEW:
+        return message_page(language, "page_error_title", reply("page_review", language), status=409)
+    if status == RegistrationStatus.REFUNDED:
+        return message_page(language, "page_error_title", reply("page_refunded", language), status=409)
+    if NoticeKind.DECLINED in kinds:
+        return message_page(language, "page_error_title", reply("page_declined", language), status=402)
+    if row.capture_status is None:
+        # PayPal has no approval for this order: the buyer came back without paying.
+        return message_page(language, "page_error_title", reply("page_not_approved", language), status=409)
+    return message_page(language, "page_pending_title", reply("page_pending_body", language), status=202)
 
 
 @router.get("/paypal/cancel")

@@ -48,8 +48,8 @@ def test_spanish_registration_paid_through_paypal(chat: Chat):
     chat.send("ninguna")
     assert "Revisa tu registro" in chat.text
     assert "• Nombre: Ana Núñez" in chat.text
-    assert "• Teléfono: +525512345678" in chat.text
-    assert "• Alimentación: (no indicado)" in chat.text
+    assert "• Teléfono: +52 55 1234 5678" in chat.text
+    assert "• Alimentación: (sin indicar)" in chat.text
 
     chat.click("Confirmar")
     assert "Paga 1,500.00 MXN con PayPal" in chat.text
@@ -166,8 +166,13 @@ def test_change_a_field_before_confirming(chat: Chat):
     chat.click("Teléfono")
     assert "teléfono" in chat.text
     chat.send("55 8765 4321")
-    assert "• Teléfono: +525587654321" in chat.text
+    assert "• Teléfono: +52 55 8765 4321" in chat.text
     assert "Revisa tu registro" in chat.text
+
+    chat.send("cambia mi nombre a Marta Gómez Ruiz")
+    assert "• Nombre: Marta Gómez Ruiz" in chat.text
+    chat.send("mejor cambia la entrada a prensa")
+    assert "• Entrada: Prensa (gratis)" in chat.text
 
 
 def test_status_before_registering_asks_to_verify(chat: Chat):
@@ -184,7 +189,8 @@ def test_new_code_on_request(chat: Chat):
     first = chat.latest_code("pedro@example.com")
 
     chat.click("Enviar otro código")
-    assert "te envié un código nuevo" in chat.text
+    assert "te envié un código nuevo a pedro@example.com" in chat.text
+    assert "ya tiene una cuenta" not in chat.text
     assert len(chat.emails_to("pedro@example.com")) == 2
     second = chat.latest_code("pedro@example.com")
     if first != second:
