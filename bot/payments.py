@@ -28,8 +28,10 @@ logger = logging.getLogger(__name__)
 
 # Order statuses in which the buyer can still approve at the stored link.
 OPEN_ORDER_STATUSES = ("CREATED", "PAYER_ACTION_REQUIRED", "SAVED")
-# Our own status for an order whose capture PayPal declined; it is not offered again.
+# Our own statuses for orders not offered again: PayPal declined the capture, or
+# no longer knows the order.
 DECLINED_ORDER = "DECLINED"
+EXPIRED_ORDER = "EXPIRED"
 # NOTE: PayPal does not document one figure for how long a buyer can approve an
 # order; integrators report about three hours, so older links are replaced.
 ORDER_APPROVAL_WINDOW = timedelta(hours=3)
@@ -60,7 +62,7 @@ def start_checkout(
     now = utcnow()
     for existing in reversed(registration.orders):
         fresh = now - existing.created_at < ORDER_APPROVAL_WINDOW
-        if existing.status in OPEN_ORDER_STATUSES and existing.approve_url and fresh:
+        if existing.status in OPEN_ORDER_STATUSES and existing.approve_url and fresh and _still_open(existing, client):
             return existing
 
     # Derived from our ids, so a retried request never creates a second order.
@@ -90,6 +92,20 @@ def start_checkout(
     session.flush()
     logger.info("paypal order created registration=%s order=%s", registration.id, order.id)
     return row
+
+
+def _still_open(row: PayPalOrder, client: PayPalClient) -> bool:
+    """Ask PayPal whether the buyer can still approve the order; record the answer."""
+    try:
+        order = client.get_order(row.paypal_order_id)
+    except PayPalRequestError as error:
+        if error.status_code != 404:
+            raise
+        # PayPal forgets expired orders: show details answers 404 RESOURCE_NOT_FOUND.
+        row.status = EXPIRED_ORDER
+        return False
+    row.status = order.status
+    return order.status in OPEN_ORDER_STATUSES
 
 
 def find_order(session: Session, paypal_order_id: str) -> PayPalOrder | None:
@@ -221,7 +237,7 @@ def orders_to_reconcile(session: Session) -> list[PayPalOrder]:
             .join(Registration)
             .where(
                 PayPalOrder.created_at >= since,
-                PayPalOrder.status != DECLINED_ORDER,
+                PayPalOrder.status.not_in((DECLINED_ORDER, EXPIRED_ORDER)),
                 Registration.status.in_(RegistrationStatus.AWAITING_MONEY),
                 or_(PayPalOrder.capture_status.is_(None), PayPalOrder.capture_status == "PENDING"),
             )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -305,3 +308,30 @@ def test_expired_order_replaced_with_same_price(payments):
     assert new_link in reply.text
     assert "1,500.00 MXN" in reply.text
     assert registration.orders[1].amount == registration.orders[0].amount
+
+
+def test_order_expired_at_paypal_replaced_when_paying(payments):
+    registration_id, order_id, link = pending_registration()
+    expired = httpx.post(f"{payments.simulator}/simulator/orders/{order_id}/expire")
+    assert expired.status_code in (200, 204)
+    account_id = stored(registration_id).account_id
+
+    reply = registration_status_reply(account_id=account_id, event_slug=None, language="es")
+
+    registration = stored(registration_id)
+    assert [order.status for order in registration.orders] == ["EXPIRED", "PAYER_ACTION_REQUIRED"]
+    assert registration.orders[1].approve_url in reply.text
+    assert httpx.get(registration.orders[1].approve_url).status_code == 200
+
+
+def test_reconcile_command_reports(payments, isolated_settings):
+    registration_id, _, link = pending_registration()
+    approve(link)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "reconcile"], capture_output=True, text=True,
+        env={**os.environ}, timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1 orders checked, 1 registrations changed, 0 failures"
+    assert stored(registration_id).status == RegistrationStatus.PAID
