@@ -12,6 +12,8 @@ import uuid
 
 import httpx
 
+from bot.rest_auth import mint_token
+
 
 def show(messages: list[dict]) -> list[dict]:
     buttons: list[dict] = []
@@ -27,13 +29,14 @@ def show(messages: list[dict]) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://localhost:5005/webhooks/rest/webhook")
+    parser.add_argument("--url", default="http://localhost:8000/webhooks/rest/webhook")
     parser.add_argument("--sender", default=f"terminal-{uuid.uuid4().hex[:8]}")
     args = parser.parse_args()
     print(f"Conversation {args.sender}. Escribe tu mensaje (Ctrl-D para salir).")
 
     buttons: list[dict] = []
-    with httpx.Client(timeout=60) as client:
+    headers = {"Authorization": f"Bearer {mint_token(args.sender)}"}
+    with httpx.Client(timeout=130, headers=headers) as client:
         while True:
             try:
                 text = input("tú> ").strip()

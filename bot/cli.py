@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load-event", help="create or update an event from a YAML file")
     load.add_argument("file", type=Path)
     commands.add_parser("setup-db", help="migrate, then load the demo event (cumbre-2027)")
+    token = commands.add_parser("rest-token", help="print a JWT for a REST client (sub = SENDER, valid 24 h)")
+    token.add_argument("sender")
     commands.add_parser(
         "reconcile", help="settle PayPal orders still awaiting money and expire seat holds (also runs periodically)"
     )
@@ -48,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"loaded event {load_event(args.file)}")
         if args.command == "setup-db":
             print(f"database ready; demo event {load_event(DEMO_EVENT_FILE)} loaded")
+        if args.command == "rest-token":
+            from bot.rest_auth import mint_token
+
+            print(mint_token(args.sender))
         if args.command == "reconcile":
             from bot.reconcile import reconcile
 

@@ -1,44 +1,86 @@
-"""Client of the dialogue engine's HTTP API, for messages that start outside a chat turn."""
+"""Messages that start outside a chat turn: kept in the engine's history, pushed live.
+
+``push_message`` may run in any process (the application, the reconcile
+command). It hands the message to the application's ``/internal/push``
+endpoint, which owns the live channel connections; when the application is
+unreachable the message is only added to the conversation history and the
+attendee gets it with their next message.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
+from urllib.parse import quote
 
 import httpx
 
+from bot.engine_metadata import DELIVERED_METADATA_KEY, PUSHED_METADATA_KEY
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-# Marks a bot message the application added between two turns; the REST channel
-# (rasa_channels/rest.py) delivers such messages with the reply to the next turn.
-PUSHED_METADATA_KEY = "pushed"
+INTERNAL_TOKEN_HEADER = "X-Internal-Token"
 
 
-def push_message(conversation_id: str, text: str, buttons: list[dict] | None = None) -> bool:
-    """Append a bot message to the conversation and send it to its latest channel.
+def internal_token() -> str:
+    """Shared by the processes of one installation, derived from SECRET_KEY."""
+    secret = get_settings().secret_key.encode()
+    return hmac.new(secret, b"internal-push", hashlib.sha256).hexdigest()
 
-    Rasa's ``POST /conversations/{id}/tracker/events`` (HTTP API, ``--enable-api``)
-    with ``execute_side_effects`` keeps the message in the conversation history.
+
+def app_internal_url() -> str:
+    return os.environ.get("APP_INTERNAL_URL") or f"http://127.0.0.1:{os.environ.get('APP_PORT', '8000')}"
+
+
+def push_message(conversation: str, text: str, buttons: list[dict] | None = None) -> bool:
+    """Tell the attendee now if their channel allows it, and keep it in the history.
+
+    Returns True when the message reached the attendee's client at once.
+    """
+    message = {"text": text, "buttons": buttons or []}
+    try:
+        response = httpx.post(
+            f"{app_internal_url()}/internal/push",
+            json={"conversation_id": conversation, "messages": [message]},
+            headers={INTERNAL_TOKEN_HEADER: internal_token()},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return bool(response.json().get("delivered"))
+    except (httpx.HTTPError, ValueError) as error:
+        logger.warning("application unreachable for a push to %s (%s); kept for the next turn", conversation, error)
+        append_bot_messages(conversation, [message], delivered=False)
+        return False
+
+
+def append_bot_messages(conversation: str, messages: list[dict], *, delivered: bool) -> bool:
+    """Add bot messages to the conversation history in the engine.
+
+    Rasa's ``POST /conversations/{id}/tracker/events`` (HTTP API, ``--enable-api``).
     Returns False, after logging, when the engine is unreachable.
     """
     settings = get_settings()
-    url = f"{settings.engine_url}/conversations/{conversation_id}/tracker/events"
-    params = {"output_channel": "latest", "execute_side_effects": "true", "include_events": "NONE"}
+    url = f"{settings.engine_url}/conversations/{quote(conversation, safe=':')}/tracker/events"
+    params = {"include_events": "NONE"}
     token = os.environ.get("ENGINE_TOKEN")
     if token:
         params["token"] = token
-    event = {
-        "event": "bot",
-        "text": text,
-        "data": {"buttons": buttons} if buttons else {},
-        "metadata": {PUSHED_METADATA_KEY: True},
-    }
+    events = [
+        {
+            "event": "bot",
+            "text": message.get("text"),
+            "data": {"buttons": message["buttons"]} if message.get("buttons") else {},
+            "metadata": {PUSHED_METADATA_KEY: True, DELIVERED_METADATA_KEY: delivered},
+        }
+        for message in messages
+    ]
     try:
-        response = httpx.post(url, params=params, json=event, timeout=30)
+        response = httpx.post(url, params=params, json=events, timeout=30)
         response.raise_for_status()
     except httpx.HTTPError as error:
-        logger.warning("pushing a message to conversation failed: %s", error)
+        logger.warning("adding a message to conversation %s failed: %s", conversation, error)
         return False
     return True

@@ -57,6 +57,7 @@ class Stack:
         env.update(
             VAR_DIR=str(self.var_dir),
             APP_PORT=str(self.ports.app),
+            APP_INTERNAL_URL=self.app_url,
             ENGINE_URL=self.engine_url,
             ENGINE_TOKEN=engine_token,
             SANIC_HOST="127.0.0.1",
@@ -154,12 +155,14 @@ def print_welcome(stack: Stack) -> None:
         f"""
 Registro por chat is running.
 
-  Chat (REST channel):
-    curl -s -X POST {stack.engine_url}/webhooks/rest/webhook \\
-         -H 'Content-Type: application/json' \\
+  Chat in a terminal:  make chat
+
+  REST channel, for other clients (a token per sender id):
+    TOKEN=$(.venv/bin/python -m bot.cli rest-token ana)
+    curl -s -X POST {stack.app_url.replace("127.0.0.1", "localhost")}/webhooks/rest/webhook \\
+         -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
          -d '{{"sender": "ana", "message": "hola"}}'
 
-  or, in another terminal:  make chat
   Verification codes and confirmations: {stack.var_dir / 'outbox'} (one .eml file per email)
   PayPal simulator: {stack.app_url}/paypal-sim (the payment link opens its approval page)
   Logs: {stack.var_dir / 'logs'}

@@ -246,3 +246,21 @@ class PayPalWebhookEvent(Base):
     processed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # What handling the event did, e.g. "paid", "ignored: not our order", "failed: PayPal unavailable".
     result: Mapped[str | None] = mapped_column(String(200))
+
+
+class InboundMessage(Base):
+    """A message received on a channel, kept so a resent one is processed once.
+
+    ``external_id`` is the channel's own id: the widget's message id, or
+    Telegram's update id. ``replies`` holds what the engine answered, so a
+    client that lost the answer gets the same one again.
+    """
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "external_id"), MYSQL_TABLE_OPTIONS)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    external_id: Mapped[str] = mapped_column(String(64))
+    replies: Mapped[list | None] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,7 +2,8 @@
 
 When a payment completes, the application appends the confirmation to the
 conversation through the engine's HTTP API, marked ``"pushed"`` in its
-metadata (bot/engine.py). A REST client only sees replies to its own requests,
+metadata, and ``"delivered"`` when a live channel (widget, Telegram) showed it
+already (bot/engine.py). A REST client only sees replies to its own requests,
 so this channel prepends such messages, written since the client's last
 message, to the reply of its next one. Request and reply keep Rasa's REST
 contract.
@@ -17,6 +18,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 
+from bot.engine_metadata import DELIVERED_METADATA_KEY, PUSHED_METADATA_KEY
 from bot.language import language_of_events
 from bot.replies import reply
 from bot.text import MAX_MESSAGE_LENGTH
@@ -26,16 +28,15 @@ from sanic.response import HTTPResponse
 logger = logging.getLogger(__name__)
 
 
-PUSHED_METADATA_KEY = "pushed"
-
-
 def undelivered_messages(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-    """Return the pushed bot messages written after the client's last message."""
+    """Return the pushed bot messages written after the client's last message that
+    no live channel delivered."""
     pending: List[Dict[Text, Any]] = []
     for event in events:
+        metadata = event.get("metadata") or {}
         if event.get("event") == "user":
             pending = []
-        elif event.get("event") == "bot" and (event.get("metadata") or {}).get(PUSHED_METADATA_KEY):
+        elif event.get("event") == "bot" and metadata.get(PUSHED_METADATA_KEY) and not metadata.get(DELIVERED_METADATA_KEY):
             pending.append(event)
     return pending
 

@@ -12,9 +12,11 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
+from bot.channels import telegram as telegram_channel
+from bot.channels import web as web_channel
 from bot.reconcile import reconcile
 from bot.settings import Settings, get_settings
-from bot.web import nlg, payment_pages, paypal_webhook
+from bot.web import internal, nlg, payment_pages, paypal_webhook, rest_channel
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payment_pages.router)
     app.include_router(paypal_webhook.router)
     app.include_router(nlg.router)
+    app.include_router(internal.router)
+    app.include_router(rest_channel.router)
+    web_channel.install(app, settings)
+    telegram_channel.install(app, settings)
 
     if settings.paypal_mode == "simulator":
         from bot.paypal.simulator import create_simulator_router

@@ -9,18 +9,23 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import httpx
+import jwt
 
+REST_JWT_SECRET = "conversation-tests-secret-of-32-bytes-or-more"
 CODE_IN_SUBJECT = re.compile(r"(\d{6})")
 REGISTRATION_CODE = re.compile(r"\b([A-Z]+-[A-HJ-NP-Z2-9]{6})\b")
 
 
 class Chat:
-    def __init__(self, engine_url: str, outbox: Path, sender: str | None = None):
-        self.url = f"{engine_url}/webhooks/rest/webhook"
+    """An attendee on the REST channel of the application, with a JWT for its sender id."""
+
+    def __init__(self, app_url: str, outbox: Path, sender: str | None = None):
+        self.url = f"{app_url}/webhooks/rest/webhook"
         self.outbox = outbox
         self.sender = sender or f"test-{uuid.uuid4().hex[:10]}"
         self.replies: list[dict] = []
-        self.client = httpx.Client(timeout=120)
+        token = jwt.encode({"sub": self.sender}, REST_JWT_SECRET, algorithm="HS256")
+        self.client = httpx.Client(timeout=130, headers={"Authorization": f"Bearer {token}"})
 
     def send(self, message: str) -> list[dict]:
         response = self.client.post(self.url, json={"sender": self.sender, "message": message})

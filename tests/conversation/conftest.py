@@ -18,6 +18,7 @@ import pytest
 
 from bot.launcher import Ports, Stack
 from bot.settings import PROJECT_ROOT
+from tests.conversation.chat import REST_JWT_SECRET
 
 MODEL = PROJECT_ROOT / "models" / "registro.tar.gz"
 
@@ -38,6 +39,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "DATABASE_URL": f"sqlite:///{var_dir / 'registrations.db'}",
         "PUBLIC_URL": f"http://127.0.0.1:{ports.app}",
         "PAYPAL_MODE": "simulator",
+        "REST_JWT_SECRET": REST_JWT_SECRET,
     }
     setup = subprocess.run(
         [sys.executable, "-m", "bot.cli", "setup-db"],

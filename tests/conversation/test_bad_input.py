@@ -13,12 +13,12 @@ pytestmark = pytest.mark.conversation
 
 @pytest.fixture
 def chat(stack, outbox) -> Chat:
-    return Chat(stack.engine_url, outbox)
+    return Chat(stack.app_url, outbox)
 
 
 def longest_stored_event(stack, sender: str) -> int:
     with sqlite3.connect(stack.var_dir / "tracker.db") as database:
-        rows = database.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+        rows = database.execute("SELECT data FROM events WHERE sender_id = ?", (f"rest:{sender}",)).fetchall()
     return max((len(data) for (data,) in rows), default=0)
 
 

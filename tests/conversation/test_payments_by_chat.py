@@ -14,7 +14,7 @@ pytestmark = pytest.mark.conversation
 
 @pytest.fixture
 def chat(stack, outbox) -> Chat:
-    return Chat(stack.engine_url, outbox)
+    return Chat(stack.app_url, outbox)
 
 
 def register_paid_ticket(chat: Chat, name: str, address: str, greeting: str = "quiero registrarme") -> str:

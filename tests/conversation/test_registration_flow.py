@@ -12,7 +12,7 @@ pytestmark = pytest.mark.conversation
 
 @pytest.fixture
 def chat(stack, outbox) -> Chat:
-    return Chat(stack.engine_url, outbox)
+    return Chat(stack.app_url, outbox)
 
 
 def verify_email(chat: Chat, name: str, address: str) -> None:
@@ -201,11 +201,11 @@ def test_new_code_on_request(chat: Chat):
 
 
 def test_registered_email_recognised_not_duplicated(stack, outbox):
-    first = Chat(stack.engine_url, outbox)
+    first = Chat(stack.app_url, outbox)
     first.send("quiero registrarme")
     verify_email(first, "Rosa Díaz", "rosa@example.com")
 
-    second = Chat(stack.engine_url, outbox)
+    second = Chat(stack.app_url, outbox)
     second.send("quiero registrarme")
     second.send("Rosa Díaz")
     second.send("  ROSA@example.com ")
@@ -220,7 +220,7 @@ def test_sold_out_ticket_cannot_be_chosen(stack, outbox):
     with database.begin() as connection:
         connection.execute(text("UPDATE ticket_types SET capacity = 0 WHERE code = 'vip'"))
     try:
-        chat = Chat(stack.engine_url, outbox)
+        chat = Chat(stack.app_url, outbox)
         chat.send("quiero registrarme")
         verify_email(chat, "Iván Soto", "ivan@example.com")
         assert "• VIP: 4,200.00 MXN (primeras filas y cena de networking el 20 de mayo; agotado)" in chat.text
