@@ -87,6 +87,8 @@ class Stack:
 
     def start(self) -> None:
         # Hex, because a token starting with "-" would read as an option on the command line.
+        # NOTE: rasa run takes the token only as an argument, so local users can see it
+        # in the process list; it guards the engine's HTTP API, which listens on loopback.
         engine_token = secrets.token_hex(24)
         env = self.environment(engine_token)
         logs = self.var_dir / "logs"
@@ -103,6 +105,8 @@ class Stack:
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"),
             ],
         }
+        if env.get("TELEGRAM_BOT_TOKEN") and env.get("TELEGRAM_MODE", "webhook") == "polling":
+            commands["telegram"] = [str(APP_PYTHON), "-m", "bot.channels.telegram_polling"]
         for name, command in commands.items():
             log = open(logs / f"{name}.log", "ab")
             self.processes[name] = subprocess.Popen(
@@ -119,6 +123,9 @@ class Stack:
             "engine": f"{self.engine_url}/webhooks/rest/",
         }
         deadline = time.monotonic() + timeout
+        for name, process in self.processes.items():
+            if name not in checks and process.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {process.returncode}; see {self.var_dir / 'logs' / (name + '.log')}")
         for name, url in checks.items():
             while True:
                 process = self.processes[name]

@@ -212,6 +212,8 @@ def _money_arrived(session: Session, row: PayPalOrder, capture: Capture, client:
         logger.info("late payment refunded, no seat left: registration=%s", registration.id)
         return [Notice(NoticeKind.REFUNDED_NO_SEAT, registration.id)]
 
+    # NOTE: an attendee whose hold expired may have registered again meanwhile; a late
+    # payment for the old registration then confirms it too, and an organiser refunds one.
     mark_paid(session, registration, capture.amount)
     return [Notice(NoticeKind.PAID, registration.id)]
 
