@@ -30,6 +30,13 @@ NOTICE_TEXTS = {
 }
 
 
+# Notices the event's organisers also get by email: money went back, or needs a look.
+ORGANISER_NOTICES = {
+    NoticeKind.REVIEW, NoticeKind.REFUNDED_NO_SEAT, NoticeKind.REFUNDED_AFTER_CANCEL,
+    NoticeKind.REFUNDED, NoticeKind.REVERSED,
+}
+
+
 def registration_params(registration: Registration) -> dict:
     language = registration.language
     event = registration.event
@@ -99,7 +106,25 @@ def _deliver_one(session, registration: Registration, notice: Notice, push: bool
         _send(registration, subject, reply("notice_email_body", language, message=text, **params))
     if push and registration.conversation_id:
         push_message(registration.conversation_id, text, buttons)
+    if notice.kind in ORGANISER_NOTICES:
+        _tell_organisers(registration, notice)
     logger.info("notice %s delivered for registration %s", notice.kind, registration.id)
+
+
+def _tell_organisers(registration: Registration, notice: Notice) -> None:
+    """Email the event's contact address; organisers read Spanish first."""
+    event = registration.event
+    params = registration_params(registration) | notice.params
+    body = reply(
+        "organiser_notice_body", "es",
+        kind=reply(f"organiser_{notice.kind}", "es"), registration_id=registration.id,
+        email=registration.account.email, **params,
+    )
+    subject = reply("organiser_notice_subject", "es", registration_id=registration.id, **params)
+    try:
+        send_email(event.contact_email, subject, body)
+    except MailError as error:
+        logger.error("organiser email for registration %s failed: %s", registration.id, error)
 
 
 def _declined_message(session, registration: Registration, params: dict) -> tuple[str, list[dict]]:

@@ -353,6 +353,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "Hola, {name}:\n\n{message}\n\nDudas: {contact}\n",
         "en": "Hello {name},\n\n{message}\n\nQuestions: {contact}\n",
     },
+    # For organisers, by email
+    "organiser_notice_subject": {
+        "es": "{event}: registro {registration_id}",
+        "en": "{event}: registration {registration_id}",
+    },
+    "organiser_notice_body": {
+        "es": "Registro {registration_id} ({name}, {email}, {ticket}, {price}): {kind}.\n",
+        "en": "Registration {registration_id} ({name}, {email}, {ticket}, {price}): {kind}.\n",
+    },
+    "organiser_review": {
+        "es": "llegó un pago que no coincide con el precio; revísalo en PayPal",
+        "en": "a payment that does not match the price arrived; check it in PayPal",
+    },
+    "organiser_refunded_no_seat": {
+        "es": "el pago llegó sin lugar disponible y se reembolsó completo",
+        "en": "the payment arrived with no seat left and was refunded in full",
+    },
+    "organiser_refunded_after_cancel": {
+        "es": "llegó un pago para un registro cancelado y se reembolsó completo",
+        "en": "a payment for a cancelled registration arrived and was refunded in full",
+    },
+    "organiser_refunded": {
+        "es": "la persona canceló por chat y se le reembolsó",
+        "en": "the attendee cancelled by chat and was refunded",
+    },
+    "organiser_reversed": {
+        "es": "PayPal informó un reembolso o una reversión hecha fuera del asistente",
+        "en": "PayPal reported a refund or reversal made outside the assistant",
+    },
     # Cancelling a registration by chat
     "ask_cancel_paid": {
         "es": "¿Seguro que quieres cancelar tu registro ({ticket})? Te reembolsaremos {price} a tu "

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.events import DEMO_EVENT_FILE, find_ticket_type, load_event_file, seats_left
+from bot.events import DEMO_EVENT_FILE, EventConfigError, find_ticket_type, load_event_file, seats_left
 from bot.models import Account, Registration, RegistrationStatus
 from bot.money import Money
 from bot.registrations import (
@@ -166,3 +166,15 @@ def test_ticket_type_found_by_name_or_synonym(session, demo_event, text, code):
     ticket = find_ticket_type(demo_event, text)
 
     assert (ticket.code if ticket else None) == code
+
+
+def test_currency_paypal_rejects_refused_when_loading(session, tmp_path):
+    data = DEMO_EVENT_FILE.read_text(encoding="utf-8").replace("currency: MXN", "currency: ARS")
+    path = tmp_path / "event.yml"
+    path.write_text(data, encoding="utf-8")
+
+    with pytest.raises(EventConfigError) as raised:
+        load_event_file(session, path)
+
+    assert "currency 'ARS'" in str(raised.value)
+    assert "not accepted by PayPal" in str(raised.value)

@@ -199,6 +199,7 @@ def test_refund_inside_window_then_second_refund_refused(payments):
     reply = cancel_by_chat(account_id, None, "es", confirmed=True)
 
     assert "te reembolsamos 1,500.00 MXN" in reply.text
+    assert any("la persona canceló por chat y se le reembolsó" in e for e in payments.emails())
     registration = stored(registration_id)
     assert registration.status == RegistrationStatus.REFUNDED
     order = registration.orders[0]
@@ -335,3 +336,22 @@ def test_reconcile_command_reports(payments, isolated_settings):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1 orders checked, 1 registrations changed, 0 failures"
     assert stored(registration_id).status == RegistrationStatus.PAID
+
+
+def test_capture_event_before_approval_event_settles_once(payments):
+    registration_id, order_id, link = pending_registration()
+    approve(link)
+    client = create_paypal_client()
+    client.capture_order(order_id, request_id=f"capture-{order_id}")  # as our capture would
+    client.close()
+    assert wait_until(lambda: payments.recorder.of_type("PAYMENT.CAPTURE.COMPLETED"))
+    approved = payments.recorder.of_type("CHECKOUT.ORDER.APPROVED")[0]
+    completed = payments.recorder.of_type("PAYMENT.CAPTURE.COMPLETED")[0]
+
+    first = payments.post_webhook(completed)
+    second = payments.post_webhook(approved)
+
+    assert (first.json()["detail"], second.json()["detail"]) == ("paid", "no change")
+    registration = stored(registration_id)
+    assert registration.status == RegistrationStatus.PAID
+    assert len([e for e in payments.emails() if registration.code in e]) == 1
