@@ -219,7 +219,7 @@ def _money_arrived(session: Session, row: PayPalOrder, capture: Capture, client:
 
 
 def _money_returned(row: PayPalOrder, capture: Capture) -> list[Notice]:
-    """A refund or reversal made outside this application (PayPal dashboard, dispute)."""
+    """Handle a refund or reversal made outside this application (PayPal dashboard, dispute)."""
     registration = row.registration
     fully_returned = capture.status in ("REFUNDED", "REVERSED")
     if fully_returned and registration.status == RegistrationStatus.PAID:
