@@ -105,7 +105,7 @@ class Stack:
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"),
             ],
         }
-        if env.get("TELEGRAM_BOT_TOKEN") and env.get("TELEGRAM_MODE", "webhook") == "polling":
+        if env.get("TELEGRAM_BOT_TOKEN") and env.get("TELEGRAM_MODE", "webhook").strip().lower() == "polling":
             commands["telegram"] = [str(APP_PYTHON), "-m", "bot.channels.telegram_polling"]
         for name, command in commands.items():
             log = open(logs / f"{name}.log", "ab")
