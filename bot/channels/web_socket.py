@@ -32,7 +32,7 @@ import logging
 import re
 from collections import defaultdict
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from bot.channels.web_history import fetch_history, widget_messages
 from bot.channels.web_origins import OriginPolicy
@@ -62,6 +62,13 @@ class Connection:
         self.websocket = websocket
         self.conversation = conversation
         self._send_lock = asyncio.Lock()
+        # Set when a send fails: the page went away, and reading would raise.
+        self.closed = False
+
+    @property
+    def is_open(self) -> bool:
+        states = (self.websocket.client_state, self.websocket.application_state)
+        return not self.closed and states == (WebSocketState.CONNECTED, WebSocketState.CONNECTED)
 
     async def send(self, frame: dict) -> bool:
         """Send a JSON frame; return False when the page is gone."""
@@ -69,7 +76,9 @@ class Connection:
             async with self._send_lock:
                 await asyncio.wait_for(self.websocket.send_json(frame), SEND_TIMEOUT_SECONDS)
         except (WebSocketDisconnect, RuntimeError, OSError, TimeoutError) as error:
+            # RuntimeError: Starlette refuses to send once the socket closed.
             logger.debug("sending to conversation %s failed: %r", self.conversation, error)
+            self.closed = True
             return False
         return True
 
@@ -225,7 +234,7 @@ class ChatEndpoint:
 
     async def _chat(self, connection: Connection) -> None:
         """Answer message frames in the order they arrive, until the page goes away."""
-        while True:
+        while connection.is_open:
             try:
                 frame = await connection.websocket.receive_json()
             except (ValueError, KeyError, TypeError):

@@ -48,8 +48,8 @@
       close: "Cerrar el chat",
       title: "Asistente de registro",
       conversation: "Conversación",
-      welcome: "¡Hola! Soy el asistente de registro. Puedo registrarte, cobrar tu entrada con " +
-        "PayPal y contestar tus preguntas sobre el evento. Escríbeme o elige una opción.",
+      welcome: "Te ayudo a registrarte y pagar tu entrada, o a resolver tus dudas sobre el evento. " +
+        "Escribe tu mensaje o elige una opción.",
       starters: ["Quiero registrarme", "¿Cuándo y dónde es el evento?"],
       inputLabel: "Escribe tu mensaje",
       placeholder: "Escribe tu mensaje…",
@@ -68,8 +68,8 @@
       close: "Close the chat",
       title: "Registration assistant",
       conversation: "Conversation",
-      welcome: "Hi! I'm the registration assistant. I can register you, take your ticket " +
-        "payment with PayPal and answer your questions about the event. Write to me or pick an option.",
+      welcome: "I can help you register and pay for your ticket, or answer your questions about " +
+        "the event. Type a message or pick an option.",
       starters: ["I want to register", "When and where is the event?"],
       inputLabel: "Type your message",
       placeholder: "Type your message…",

@@ -1,0 +1,130 @@
+"""The whole assistant and a headless Chromium, for tests that use the widget as a visitor.
+
+The stack is started as in ``tests/conversation/conftest.py`` (real engine,
+action server and application on free loopback ports, own database and
+outbox), plus a second small web server on another port that plays an
+organiser's site embedding the widget; its origin is in ``WIDGET_ALLOWED_ORIGINS``.
+
+Chromium is Debian's ``/usr/bin/chromium`` (``scripts/ensure-chromium.sh``
+installs it); ``playwright install`` is never needed.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.launcher import Ports, Stack
+from bot.settings import PROJECT_ROOT
+from tests.conversation.conftest import MODEL, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPORTS_DIR = PROJECT_ROOT / "reports"
+
+
+@pytest.fixture(scope="session")
+def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the organiser's site serves; tests write their pages into it."""
+    return tmp_path_factory.mktemp("site")
+
+
+@pytest.fixture(scope="session")
+def embedding_site(site_root: Path) -> Iterator[str]:
+    """Serve ``site_root`` on a free loopback port; yield the site's origin."""
+    handler = functools.partial(QuietHandler, directory=str(site_root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging each request to stderr."""
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, embedding_site: str) -> Iterator[Stack]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}; run `make test` (it trains first) or `make train`")
+    var_dir = tmp_path_factory.mktemp("widget-stack") / "var"
+    ports = Ports(app=free_port(), actions=free_port(), engine=free_port())
+    env = {
+        "DATABASE_URL": f"sqlite:///{var_dir / 'registrations.db'}",
+        "PUBLIC_URL": f"http://127.0.0.1:{ports.app}",
+        "PAYPAL_MODE": "simulator",
+        "WIDGET_ALLOWED_ORIGINS": embedding_site,
+    }
+    setup = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "setup-db"],
+        cwd=PROJECT_ROOT, env={**os.environ, **env, "VAR_DIR": str(var_dir)},
+        capture_output=True, text=True,
+    )
+    assert setup.returncode == 0, setup.stderr
+
+    stack = Stack(ports=ports, var_dir=var_dir, model=MODEL, extra_env=env)
+    stack.start()
+    try:
+        stack.wait_until_ready()
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def outbox(stack: Stack) -> Path:
+    return stack.var_dir / "outbox"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; run scripts/ensure-chromium.sh as root")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-MX")
+    context.set_default_timeout(90_000)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def reports_dir() -> Path:
+    REPORTS_DIR.mkdir(exist_ok=True)
+    return REPORTS_DIR
