@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from bot.engine_metadata import DELIVERED_METADATA_KEY, PUSHED_METADATA_KEY
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -17,8 +18,8 @@ HISTORY_LIMIT = 200
 TRACKER_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=10.0, pool=10.0)
 
 
-async def fetch_history(conversation: str) -> list[dict] | None:
-    """Return the conversation's messages for the widget, or None when the engine is unreachable.
+async def fetch_events(conversation: str) -> list[dict] | None:
+    """Return the conversation's tracker events, or None when the engine is unreachable.
 
     Rasa HTTP API ``GET /conversations/{id}/tracker`` (the engine runs with
     ``--enable-api``); ``include_events=ALL`` keeps messages from before a restart.
@@ -38,7 +39,7 @@ async def fetch_history(conversation: str) -> list[dict] | None:
         # The URL carries the engine token, so only the error's type and message are logged.
         logger.warning("reading the history of conversation %s failed: %s", conversation, error)
         return None
-    return history_messages(events)[-HISTORY_LIMIT:]
+    return [event for event in events if isinstance(event, dict)]
 
 
 def history_messages(events: list[dict]) -> list[dict]:
@@ -66,6 +67,31 @@ def history_messages(events: list[dict]) -> list[dict]:
                     {button["payload"]: button["title"] for button in message["buttons"] if "payload" in button}
                 )
     return messages
+
+
+def undelivered_pushes(events: list[dict]) -> list[dict]:
+    """Return the pushed bot messages after the last user message that no page received.
+
+    The engine's REST channel puts these in front of the replies to the next
+    message (``rasa_channels/rest.py``). A page that just showed them in its
+    history drops them from those replies (``drop_shown``), so they appear once.
+    """
+    pending: list[dict] = []
+    for event in events:
+        metadata = event.get("metadata") or {}
+        if event.get("event") == "user":
+            pending = []
+        elif event.get("event") == "bot" and metadata.get(PUSHED_METADATA_KEY) and not metadata.get(DELIVERED_METADATA_KEY):
+            pending.append(as_widget_message(event.get("text"), (event.get("data") or {}).get("buttons")))
+    return pending
+
+
+def drop_shown(messages: list[dict], shown: list[dict]) -> list[dict]:
+    """Remove ``shown`` from the front of ``messages`` where they match, in order."""
+    count = 0
+    while count < min(len(messages), len(shown)) and messages[count] == shown[count]:
+        count += 1
+    return messages[count:]
 
 
 def as_widget_message(text: object, buttons: object) -> dict:

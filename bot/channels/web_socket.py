@@ -34,7 +34,14 @@ from collections import defaultdict
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from bot.channels.web_history import fetch_history, widget_messages
+from bot.channels.web_history import (
+    HISTORY_LIMIT,
+    drop_shown,
+    fetch_events,
+    history_messages,
+    undelivered_pushes,
+    widget_messages,
+)
 from bot.channels.web_origins import OriginPolicy
 from bot.channels.web_sessions import InvalidSession, verify_session
 from bot.gateway import EngineUnavailable, conversation_id
@@ -64,6 +71,8 @@ class Connection:
         self._send_lock = asyncio.Lock()
         # Set when a send fails: the page went away, and reading would raise.
         self.closed = False
+        # Pushes that missed every page, shown in this page's history (see ``drop_shown``).
+        self.shown_pushes: list[dict] = []
 
     @property
     def is_open(self) -> bool:
@@ -228,9 +237,12 @@ class ChatEndpoint:
                 break
             answered.append(message_id)
 
-        messages = await fetch_history(connection.conversation)
-        if messages is not None:
-            await connection.send({"type": "history", "messages": messages, "answered": answered})
+        events = await fetch_events(connection.conversation)
+        if events is None:
+            return
+        connection.shown_pushes = undelivered_pushes(events)
+        messages = history_messages(events)[-HISTORY_LIMIT:]
+        await connection.send({"type": "history", "messages": messages, "answered": answered})
 
     async def _chat(self, connection: Connection) -> None:
         """Answer message frames in the order they arrive, until the page goes away."""
@@ -259,4 +271,7 @@ class ChatEndpoint:
         except EngineUnavailable:
             await connection.send({"type": "error", "in_reply_to": message_id, "reason": "engine_unavailable"})
             return
+        # The first replies after a reconnect may repeat pushes the history just showed.
+        messages = drop_shown(messages, connection.shown_pushes)
+        connection.shown_pushes = []
         await connection.send({"type": "replies", "in_reply_to": message_id, "messages": messages})

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from bot.channels.web_history import history_messages
+from bot.channels.web_history import drop_shown, history_messages, undelivered_pushes
 from bot.channels.web_origins import OriginPolicy, normalise_origin, parse_allowed_origins
 from bot.channels.web_sessions import InvalidSession, issue_session, verify_session
 from bot.channels.web_socket import CLOSE_INVALID_SESSION, CLOSE_NOT_HELLO
@@ -159,6 +159,28 @@ def test_history_shows_button_titles():
             "buttons": [{"title": "Pagar con PayPal", "url": "https://paypal.example/approve", "type": "web_url"}],
         },
     ]
+
+
+def test_undelivered_pushes_after_last_user_message():
+    paid = {"text": "¡Recibimos tu pago!", "buttons": []}
+    events = [
+        {"event": "bot", "text": "viejo", "metadata": {"pushed": True, "delivered": False}},
+        {"event": "user", "text": "hola"},
+        {"event": "bot", "text": "Hola", "metadata": {}},
+        {"event": "bot", "text": "entregado", "metadata": {"pushed": True, "delivered": True}},
+        {"event": "bot", "text": paid["text"], "data": {}, "metadata": {"pushed": True, "delivered": False}},
+    ]
+
+    assert undelivered_pushes(events) == [paid]
+
+
+def test_drop_shown_only_leading_matches():
+    paid = {"text": "¡Recibimos tu pago!", "buttons": []}
+    answer = {"text": "De nada", "buttons": []}
+
+    assert drop_shown([paid, answer], [paid]) == [answer]
+    assert drop_shown([answer, paid], [paid]) == [answer, paid]
+    assert drop_shown([answer], []) == [answer]
 
 
 # Event page

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from tests.browser.widget import Widget, latest_code
 
@@ -23,18 +24,11 @@ FIRST_ANSWER_TO_TOKEN = """token => new Promise(resolve => {
 })"""
 
 
-def test_register_and_pay_in_widget(context, stack, outbox, reports_dir):
-    address = "lucia.ramirez@example.com"
-    page = context.new_page()
-    page.goto(f"{stack.app_url}/")
-    expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Cumbre de Tecnología Abierta 2027")
-    widget = Widget(page)
-    widget.open()
-
+def register_until_payment(widget: Widget, outbox: Path, name: str, address: str) -> Locator:
+    """Register for a General ticket by typing and clicking; return the message with the PayPal link."""
     widget.say("Quiero registrarme")
     widget.wait_for("¿Cómo te llamas?")
-    widget.say("Lucía Ramírez")
+    widget.say(name)
     widget.wait_for("¿A qué correo te envío el código")
     widget.say(address)
     widget.wait_for("Escribe el código de 6 dígitos")
@@ -47,7 +41,18 @@ def test_register_and_pay_in_widget(context, stack, outbox, reports_dir):
         widget.click("Omitir")
     widget.wait_for("Revisa tu registro para Cumbre de Tecnología Abierta 2027")
     widget.click("Confirmar")
-    payment = widget.wait_for("Paga 1,500.00 MXN con PayPal")
+    return widget.wait_for("Paga 1,500.00 MXN con PayPal")
+
+
+def test_register_and_pay_in_widget(context, stack, outbox, reports_dir):
+    page = context.new_page()
+    page.goto(f"{stack.app_url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cumbre de Tecnología Abierta 2027")
+    widget = Widget(page)
+    widget.open()
+
+    payment = register_until_payment(widget, outbox, "Lucía Ramírez", "lucia.ramirez@example.com")
     sent_before_paying = widget.user_messages().count()
 
     with context.expect_page() as new_tab:
@@ -71,6 +76,30 @@ def test_register_and_pay_in_widget(context, stack, outbox, reports_dir):
     expect(widget.user_messages().filter(has_text=re.compile(r"^/"))).to_have_count(0)
     widget.say("¿ya está mi registro?")
     widget.wait_for("está pagado y confirmado")
+    expect(widget.log.locator(".message.bot").filter(has_text="¡Recibimos tu pago")).to_have_count(1)
+
+
+def test_payment_while_page_closed_shown_once(context, stack, outbox):
+    page = context.new_page()
+    page.goto(f"{stack.app_url}/")
+    widget = Widget(page)
+    widget.open()
+    payment = register_until_payment(widget, outbox, "Mateo Salas", "mateo.salas@example.com")
+    link = payment.get_by_role("link", name=re.compile("Pagar con PayPal")).get_attribute("href")
+    page.close()
+
+    paypal = context.new_page()
+    paypal.goto(link)
+    paypal.locator('button[name="action"][value="approve"]').click()
+    expect(paypal.get_by_role("heading", name="Pago recibido")).to_be_visible()
+    page = context.new_page()
+    page.goto(f"{stack.app_url}/")
+    widget = Widget(page)
+    widget.open()
+
+    widget.wait_for("¡Recibimos tu pago de 1,500.00 MXN!")
+    widget.say("gracias")
+    widget.wait_for("¿Te ayudo con algo más?")
     expect(widget.log.locator(".message.bot").filter(has_text="¡Recibimos tu pago")).to_have_count(1)
 
 
