@@ -45,8 +45,8 @@ async def fetch_events(conversation: str) -> list[dict] | None:
 def history_messages(events: list[dict]) -> list[dict]:
     """Turn tracker events into widget messages: ``{"sender": "user"|"bot", "text", "buttons"}``.
 
-    A button the attendee pressed is stored as its payload (``/affirm``); it is
-    shown by the title of the button that offered it, as the widget showed it.
+    The tracker stores a pressed button as its payload (``/affirm``). The history
+    shows the title of the button that offered it instead, as the widget did.
     Messages the engine triggered itself (``is_external``) are left out.
     """
     messages: list[dict] = []

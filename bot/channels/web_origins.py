@@ -1,4 +1,4 @@
-"""Which websites may embed the chat widget: the ``Origin`` check for the widget's endpoints.
+"""The ``Origin`` check of the widget's endpoints, against the sites allowed to embed the widget.
 
 The organiser chooses the sites that may host the widget. Browsers send
 ``Origin`` on every WebSocket handshake and on cross-origin requests, and a page

@@ -8,7 +8,7 @@ Client to server::
 Server to client::
 
     {"type": "ack", "id": "<id>"}                        the message arrived
-    {"type": "typing"}                                   the assistant is answering
+    {"type": "typing"}                                   the engine is processing it
     {"type": "replies", "in_reply_to": "<id>", "messages": [...]}
     {"type": "push", "messages": [...]}                  sent outside a chat turn
     {"type": "history", "messages": [...], "answered": ["<id>", ...]}
@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 HELLO_TIMEOUT_SECONDS = 10
 SEND_TIMEOUT_SECONDS = 10
-# More would be a client fault; a page holds the few messages typed while offline.
+# More would be a client fault, because a page keeps only the few messages typed offline.
 MAX_PENDING = 20
 
 CLOSE_NOT_HELLO = 4400
@@ -96,9 +96,8 @@ class ConnectionRegistry:
     """The open widget connections of this process, by conversation.
 
     NOTE: the registry lives in one process. With several application processes,
-    ``/internal/push`` may land in a process that does not hold the attendee's
-    socket; a shared bus such as Redis pub/sub would then have to carry pushes
-    to every process.
+    ``/internal/push`` may reach a process without the attendee's socket. A shared
+    bus such as Redis pub/sub would then have to carry pushes to every process.
     """
 
     def __init__(self) -> None:
@@ -129,7 +128,7 @@ class ConnectionRegistry:
 
 class Turns:
     """Chat turns in progress, so a message resent during its own turn waits for that
-    turn's replies instead of getting the empty answer ``converse_once`` gives then.
+    turn's replies instead of the empty list ``converse_once`` returns then.
 
     NOTE: per process, like ``ConnectionRegistry``; a resend that reaches another
     process during the turn gets no replies, and the page shows them from the
@@ -178,7 +177,7 @@ class ChatEndpoint:
         origin = websocket.headers.get("origin")
         if not self.policy.allows(origin, websocket.headers.get("host")):
             logger.info("widget connection from origin %s rejected", origin)
-            # Closing before accepting makes the server answer the handshake with 403.
+            # Closing before accepting makes uvicorn reject the handshake with HTTP 403.
             await websocket.close(code=POLICY_VIOLATION)
             return
 
@@ -225,7 +224,7 @@ class ChatEndpoint:
         return session_id, pending
 
     async def _resume(self, connection: Connection, pending: list[tuple[str, str]]) -> None:
-        """Answer the messages the page still holds, then send the history that includes them."""
+        """Process the messages the page still keeps, then send the history that includes them."""
         answered = []
         if pending:
             await connection.send({"type": "typing"})

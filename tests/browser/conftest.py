@@ -1,12 +1,16 @@
 """The whole assistant and a headless Chromium, for tests that use the widget as a visitor.
 
-The stack is started as in ``tests/conversation/conftest.py`` (real engine,
-action server and application on free loopback ports, own database and
-outbox), plus a second small web server on another port that plays an
-organiser's site embedding the widget; its origin is in ``WIDGET_ALLOWED_ORIGINS``.
+The stack is started as in ``tests/conversation/conftest.py``: real engine,
+action server and application on free loopback ports, with their own database
+and outbox. A second small web server on another port plays an organiser's site
+that embeds the widget, and its origin is in ``WIDGET_ALLOWED_ORIGINS``.
 
 Chromium is Debian's ``/usr/bin/chromium`` (``scripts/ensure-chromium.sh``
 installs it); ``playwright install`` is never needed.
+
+The fixtures are per module: Playwright's sync API keeps an event loop running
+in the main thread while it is open, and later tests that call ``asyncio.run``
+would fail inside it. The stack stops with the module too.
 """
 
 from __future__ import annotations
@@ -38,15 +42,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 REPORTS_DIR = PROJECT_ROOT / "reports"
+# How long actions and assertions wait: a chat turn that calls PayPal can take a
+# while on a loaded machine.
+TIMEOUT_MS = 90_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder the organiser's site serves; tests write their pages into it."""
     return tmp_path_factory.mktemp("site")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def embedding_site(site_root: Path) -> Iterator[str]:
     """Serve ``site_root`` on a free loopback port; yield the site's origin."""
     handler = functools.partial(QuietHandler, directory=str(site_root))
@@ -68,7 +75,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, embedding_site: str) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}; run `make test` (it trains first) or `make train`")
@@ -96,16 +103,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory, embedding_site: str) -> Iter
         stack.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def outbox(stack: Stack) -> Path:
     return stack.var_dir / "outbox"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing; run scripts/ensure-chromium.sh as root")
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -117,14 +125,27 @@ def browser():
 @pytest.fixture
 def context(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-MX")
-    context.set_default_timeout(90_000)
+    context.set_default_timeout(TIMEOUT_MS)
     try:
         yield context
     finally:
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
+def phone_context(browser):
+    """A 360 x 740 px touch screen, the narrowest common phone width."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="es-MX"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
 def reports_dir() -> Path:
     REPORTS_DIR.mkdir(exist_ok=True)
     return REPORTS_DIR

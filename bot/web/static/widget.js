@@ -17,7 +17,7 @@
  *
  * The server protocol (JSON frames over the WebSocket /chat/ws) is described in
  * bot/channels/web_socket.py. Each message the visitor sends stays in
- * localStorage until the server answers it and is sent again after a reconnect;
+ * localStorage until the server replies to it and is sent again after a reconnect;
  * the server processes each message id once, so nothing is lost or repeated.
  */
 (function () {
@@ -38,7 +38,7 @@
   const RETRY_MAX_MS = 30000;
   // Close code the server uses for a session token it did not issue (see web_socket.py).
   const CLOSE_INVALID_SESSION = 4401;
-  // The engine answers longer messages with a request to shorten them (bot/text.py).
+  // The engine replies to longer messages with a request to shorten them (bot/text.py).
   const MAX_MESSAGE_LENGTH = 2000;
 
   const TEXTS = {
@@ -120,7 +120,7 @@
 
   const state = {
     session: load("session"),
-    // Messages sent and not answered yet: [{id, text, title}].
+    // Messages sent without replies yet: [{id, text, title}].
     outbox: loadOutbox(),
     socket: null,
     connecting: false,
@@ -130,6 +130,8 @@
     retryTimer: null,
     resendTimer: null,
     unread: 0,
+    // A note shown under the welcome for the rest of the page's life, or null.
+    notice: null,
   };
 
   function saveOutbox() {
@@ -263,9 +265,6 @@
     list.appendChild(bubble);
   }
 
-  function addNotice(text) {
-    list.appendChild(el("p", { class: "notice", text: text }));
-  }
 
   function markDelivered(id) {
     const bubble = list.querySelector('.message.user[data-id="' + CSS.escape(id) + '"]');
@@ -294,6 +293,9 @@
         starters.appendChild(quick);
       });
       list.lastChild.appendChild(starters);
+    }
+    if (state.notice) {
+      list.appendChild(el("p", { class: "notice", text: state.notice }));
     }
   }
 
@@ -412,7 +414,7 @@
     return fetch(new URL("chat/session", SERVER).href, { method: "POST", credentials: "omit" })
       .then((response) => {
         if (!response.ok) {
-          throw new Error("POST /chat/session answered " + response.status);
+          throw new Error("POST /chat/session failed with HTTP " + response.status);
         }
         return response.json();
       })
@@ -475,9 +477,9 @@
     save("session", null);
     state.outbox = [];
     saveOutbox();
+    state.notice = T.newSession;
     list.textContent = "";
     addWelcome(true);
-    addNotice(T.newSession);
     connect();
   }
 
@@ -584,7 +586,7 @@
   updateLauncher();
 
   // A page with a session reconnects at once, so a payment confirmation reaches it
-  // even while the panel is closed; a first-time visitor connects on opening.
+  // even while the panel is closed. A first-time visitor connects on opening.
   if (load("open", window.sessionStorage) === "1") {
     openPanel({ focus: false });
   } else if (state.session) {
