@@ -13,10 +13,11 @@ if [ -x "$CHROMIUM" ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "error: $CHROMIUM is missing and installing it needs root." >&2
-  echo "Run as root:  apt-get update && apt-get install -y chromium" >&2
-  echo "(the browser tests in tests/browser/ are skipped without it)" >&2
-  exit 1
+  # Not an error, so `make test` still runs everything else: the browser tests
+  # in tests/browser/ skip themselves, naming the missing browser.
+  echo "warning: $CHROMIUM is missing and installing it needs root; the browser tests will be skipped." >&2
+  echo "To install it, run as root:  apt-get update && apt-get install -y chromium" >&2
+  exit 0
 fi
 
 echo "Installing Debian's chromium package for the browser tests..."
