@@ -5,12 +5,12 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test setup train db chat validate clean
+.PHONY: run test setup train db chat validate browser eval clean
 
 run: setup train db
 	$(VENV)/bin/python -m bot.launcher
 
-test: setup train
+test: setup train browser
 	$(VENV)/bin/python -m pytest
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
@@ -31,6 +31,10 @@ $(RASA_VENV)/.installed: constraints/rasa.txt
 
 train: setup
 	$(VENV)/bin/python scripts/train_if_changed.py
+
+# Debian's Chromium for the widget's browser test; without root it only warns and the test is skipped.
+browser:
+	@bash scripts/ensure-chromium.sh
 
 db: setup
 	$(VENV)/bin/python -m bot.cli setup-db
