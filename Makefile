@@ -39,6 +39,10 @@ browser:
 db: setup
 	$(VENV)/bin/python -m bot.cli setup-db
 
+# Held-out understanding figures (intent and entity F1 per language) into docs/benchmarks.md.
+eval: setup
+	$(VENV)/bin/python scripts/evaluate.py
+
 chat: setup
 	$(VENV)/bin/python -m bot.chat_cli
 

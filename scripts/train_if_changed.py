@@ -21,10 +21,11 @@ INPUTS = ["config.yml", "domain.yml", "data", "constraints/rasa.txt"]
 
 
 def fingerprint() -> str:
+    """Hash the files training reads; under data/ only the YAML (not the diagram)."""
     digest = hashlib.sha256()
     for name in INPUTS:
         path = ROOT / name
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*.yml") if p.is_file()) if path.is_dir() else [path]
         for file in files:
             digest.update(str(file.relative_to(ROOT)).encode())
             digest.update(file.read_bytes())
