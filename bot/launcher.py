@@ -162,6 +162,7 @@ def print_welcome(stack: Stack) -> None:
         f"""
 Registro por chat is running.
 
+  Open the event page and its chat widget:  {stack.app_url.replace("127.0.0.1", "localhost")}/
   Chat in a terminal:  make chat
 
   REST channel, for other clients (a token per sender id):
