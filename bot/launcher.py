@@ -172,7 +172,7 @@ Registro por chat is running.
          -d '{{"sender": "ana", "message": "hola"}}'
 
   Verification codes and confirmations: {stack.var_dir / 'outbox'} (one .eml file per email)
-  PayPal simulator: {stack.app_url}/paypal-sim (the payment link opens its approval page)
+  PayPal: the built-in simulator (the payment link opens its approval page; no real money)
   Logs: {stack.var_dir / 'logs'}
 
 Press Ctrl-C to stop.
