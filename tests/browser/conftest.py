@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.launcher import Ports, Stack
+from bot.launcher import Stack
 from bot.settings import PROJECT_ROOT
-from tests.conversation.conftest import MODEL, free_port
+from tests.stack import running_stack
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -77,30 +74,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, embedding_site: str) -> Iterator[Stack]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}; run `make test` (it trains first) or `make train`")
     var_dir = tmp_path_factory.mktemp("widget-stack") / "var"
-    ports = Ports(app=free_port(), actions=free_port(), engine=free_port())
-    env = {
-        "DATABASE_URL": f"sqlite:///{var_dir / 'registrations.db'}",
-        "PUBLIC_URL": f"http://127.0.0.1:{ports.app}",
-        "PAYPAL_MODE": "simulator",
-        "WIDGET_ALLOWED_ORIGINS": embedding_site,
-    }
-    setup = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "setup-db"],
-        cwd=PROJECT_ROOT, env={**os.environ, **env, "VAR_DIR": str(var_dir)},
-        capture_output=True, text=True,
-    )
-    assert setup.returncode == 0, setup.stderr
-
-    stack = Stack(ports=ports, var_dir=var_dir, model=MODEL, extra_env=env)
-    stack.start()
-    try:
-        stack.wait_until_ready()
-        yield stack
-    finally:
-        stack.stop()
+    with running_stack(var_dir, {"WIDGET_ALLOWED_ORIGINS": embedding_site}) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import asyncio
 import email
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ from telegram import Update
 from bot.channels.telegram_config import TelegramConfig, create_bot, load_telegram_config
 from bot.channels.telegram_handler import TelegramChannel
 from bot.cli import migrate
-from bot.launcher import Ports, Stack
+from bot.launcher import Stack
 from bot.settings import PROJECT_ROOT, SettingsError, get_settings
 from bot.web.app import create_app
 from tests.conversation.chat import CODE_IN_SUBJECT, REGISTRATION_CODE, REST_JWT_SECRET
@@ -41,10 +40,10 @@ from tests.fakes.telegram_bot_api import (
     text_update,
 )
 from tests.servers import serve_in_thread
+from tests.stack import free_port, running_stack
 
 BOT_TOKEN = "7000000001:AAH-fake-token-for-tests_0123456789abc"
 WEBHOOK_SECRET = "telegram-tests-webhook-secret_0123456789"
-MODEL = PROJECT_ROOT / "models" / "registro.tar.gz"
 SECRET_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # A turn's replies are sent back to back; this long without a new one means the turn is over.
 TURN_QUIET_SECONDS = 0.7
@@ -257,43 +256,19 @@ def test_polling_runner_refuses_webhook_mode(tmp_path: Path):
 # The whole assistant on Telegram.
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def stack(bot_api, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}; run `make test` (it trains first) or `make train`")
     _, origin = bot_api
     var_dir = tmp_path_factory.mktemp("telegram-stack") / "var"
-    ports = Ports(app=free_port(), actions=free_port(), engine=free_port())
     env = {
-        "DATABASE_URL": f"sqlite:///{var_dir / 'registrations.db'}",
-        "PUBLIC_URL": f"http://127.0.0.1:{ports.app}",
-        "PAYPAL_MODE": "simulator",
         "REST_JWT_SECRET": REST_JWT_SECRET,
         "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
         "TELEGRAM_MODE": "webhook",
         "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "TELEGRAM_API_BASE_URL": origin,
     }
-    setup = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "setup-db"],
-        cwd=PROJECT_ROOT, env={**os.environ, **env, "VAR_DIR": str(var_dir)},
-        capture_output=True, text=True,
-    )
-    assert setup.returncode == 0, setup.stderr
-
-    stack = Stack(ports=ports, var_dir=var_dir, model=MODEL, extra_env=env)
-    stack.start()
-    try:
-        stack.wait_until_ready()
-        yield stack
-    finally:
-        stack.stop()
+    with running_stack(var_dir, env) as running:
+        yield running
 
 
 class TelegramUser:
