@@ -1,4 +1,4 @@
-"""What every action reads from the tracker: language, event, latest message."""
+"""Tracker helpers shared by the actions: language, event, latest message."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ FIELD_WORDS = {
 }
 
 
-# What follows the field in "cambia mi nombre a Ana", "change my phone to +52…".
+# Pattern of the new value after the field, as in "cambia mi nombre a Ana" or "change my phone to +52…".
 NEW_VALUE = re.compile(r"^\s*(?:(?:a|por|es|to|is|:)\s+)+(?P<value>\S.*)$", re.IGNORECASE)
 
 
@@ -87,7 +87,7 @@ class ValidateRegistrationForm(FormValidationAction):
         account_id = tracker.get_slot("account_id")
         if account_id is None:
             # The registration slots stay listed so that a ticket type named in the
-            # first message is kept; none is asked before the code is verified,
+            # first message is kept. None is asked before the code is verified,
             # because verification_code comes first and stays empty until then.
             return ACCOUNT_SLOTS + REGISTRATION_SLOTS
         with session_scope() as session:

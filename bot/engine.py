@@ -2,8 +2,8 @@
 
 ``push_message`` may run in any process (the application, the reconcile
 command). It hands the message to the application's ``/internal/push``
-endpoint, which owns the live channel connections; when the application is
-unreachable the message is only added to the conversation history and the
+endpoint, which owns the live channel connections. When the application is
+unreachable, the message is only added to the conversation history, and the
 attendee gets it with their next message.
 """
 

@@ -1,4 +1,4 @@
-"""Which language an attendee writes in: Spanish by default, English when they write English."""
+"""Detection of the attendee's language: Spanish by default, English when they write English."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ class Stack:
     def start(self) -> None:
         # Hex, because a token starting with "-" would read as an option on the command line.
         # NOTE: rasa run takes the token only as an argument, so local users can see it
-        # in the process list; it guards the engine's HTTP API, which listens on loopback.
+        # in the process list. It guards the engine's HTTP API, which listens on loopback.
         engine_token = secrets.token_hex(24)
         env = self.environment(engine_token)
         logs = self.var_dir / "logs"

@@ -29,11 +29,11 @@ logger = logging.getLogger(__name__)
 # Order statuses in which the buyer can still approve at the stored link.
 OPEN_ORDER_STATUSES = ("CREATED", "PAYER_ACTION_REQUIRED", "SAVED")
 # Our own statuses for orders not offered again: PayPal declined the capture, or
-# no longer knows the order.
+# has no record of the order any more.
 DECLINED_ORDER = "DECLINED"
 EXPIRED_ORDER = "EXPIRED"
 # NOTE: PayPal does not document one figure for how long a buyer can approve an
-# order; integrators report about three hours, so older links are replaced.
+# order. Integrators report about three hours, so older links are replaced.
 ORDER_APPROVAL_WINDOW = timedelta(hours=3)
 # Capture statuses after which nothing more is expected for the order.
 SETTLED_CAPTURE_STATUSES = ("COMPLETED", "REFUNDED", "PARTIALLY_REFUNDED", "REVERSED")
@@ -212,7 +212,7 @@ def _money_arrived(session: Session, row: PayPalOrder, capture: Capture, client:
         logger.info("late payment refunded, no seat left: registration=%s", registration.id)
         return [Notice(NoticeKind.REFUNDED_NO_SEAT, registration.id)]
 
-    # NOTE: an attendee whose hold expired may have registered again meanwhile; a late
+    # NOTE: an attendee whose hold expired may have registered again meanwhile. A late
     # payment for the old registration then confirms it too, and an organiser refunds one.
     mark_paid(session, registration, capture.amount)
     return [Notice(NoticeKind.PAID, registration.id)]

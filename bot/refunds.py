@@ -23,7 +23,7 @@ class RefundNotAllowed(Exception):
 
 
 def refundable(row: PayPalOrder) -> Money:
-    """What can still be refunded: the captured amount minus earlier refunds."""
+    """Return what can still be refunded: the captured amount minus earlier refunds."""
     captured = row.captured_amount or Decimal("0")
     return Money(captured - (row.refunded_amount or Decimal("0")), row.captured_currency or row.currency)
 

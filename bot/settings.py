@@ -34,7 +34,7 @@ class Settings:
     paypal_client_secret: str
     paypal_webhook_id: str
     paypal_timeout_seconds: float
-    # Where the simulator delivers its webhook events (default: this application).
+    # URL the simulator delivers its webhook events to (default: this application).
     simulator_webhook_url: str
     outbox_dir: Path
     smtp_host: str | None

@@ -28,7 +28,7 @@ NAME_INTRO = re.compile(
     r"(?:\bsoy\b|\bme llamo\b|\bmi nombre es\b|\bmy name is\b|\bi am\b|\bi'm\b|\bi’m\b|\bname is\b)\s+(.+)",
     re.IGNORECASE,
 )
-# Where a name given in a longer sentence ends.
+# End of a name given in a longer sentence.
 NAME_END = re.compile(r"\s*(?:[,;.!?]|\by mi\b|\band my\b|\by quiero\b|\band i\b|\bcon correo\b)", re.IGNORECASE)
 
 

@@ -148,7 +148,7 @@ def _apply(session, event_type: str, resource: dict, client: PayPalClient, recor
 
 
 def _capture_id(event_type: str, resource: dict) -> str | None:
-    """The capture an event is about; a refund event names it in its ``up`` link."""
+    """Return the capture an event is about. A refund event names it in its ``up`` link."""
     if event_type != "PAYMENT.CAPTURE.REFUNDED":
         return str(resource["id"]) if resource.get("id") else None
     for link in resource.get("links") or []:
