@@ -151,7 +151,7 @@ class ValidateRegistrationForm(FormValidationAction):
         # Only a request for a ticket names one: "Lucía Prensa" answering the name
         # question is a name, even where the NLU tags "Prensa" as a ticket type,
         # so while another question waits the message must say "entrada" or "ticket".
-        if latest_intent(tracker) not in ("register", "choose_ticket"):
+        if latest_intent(tracker) != "register":
             return {}
         waiting_for_answer = tracker.get_slot("requested_slot") is not None
         if (entity and not waiting_for_answer) or TICKET_WORDS.search(text):

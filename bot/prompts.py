@@ -25,7 +25,7 @@ def ticket_buttons(session, event, language: str) -> list[dict]:
         price = reply("ticket_free", language) if ticket.money.is_zero() else ticket.money.display()
         seats = reply("ticket_seats_left", language, seats=availability.seats_left)
         title = f"{ticket.display_name(language)} · {price} · {seats}"
-        buttons.append(intent_button(title, "choose_ticket", {"ticket_type": ticket.code}))
+        buttons.append(intent_button(title, "register", {"ticket_type": ticket.code}))
     return buttons
 
 

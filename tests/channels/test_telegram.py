@@ -98,7 +98,7 @@ def test_long_reply_split_within_limit(bot_api):
 
 def test_long_payload_sent_as_key(bot_api):
     api, origin = bot_api
-    payload = '/choose_ticket{"ticket_type": "estudiante-posgrado-universidad-publica-con-credencial"}'
+    payload = '/register{"ticket_type": "estudiante-posgrado-universidad-publica-con-credencial"}'
     assert len(payload.encode()) > 64
 
     async def scenario(channel: TelegramChannel):
@@ -360,7 +360,7 @@ def test_registration_paid_by_telegram(stack, fake_api):
     assert "Te envié un código de verificación a marta@example.com" in text_of(user.say("marta@example.com"))
     tickets = user.say(latest_code(outbox, "marta@example.com"))
     assert "¿Qué tipo de entrada quieres?" in text_of(tickets)
-    assert tickets[-1].button("General")["callback_data"] == '/choose_ticket{"ticket_type": "general"}'
+    assert tickets[-1].button("General")["callback_data"] == '/register{"ticket_type": "general"}'
 
     assert "teléfono" in text_of(user.press("General"))
     assert "organización" in text_of(user.press("Omitir"))
