@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from bot.replies_dialogue import DIALOGUE_TEXTS
+
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 
@@ -477,6 +479,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "review it and write to you by email.",
     },
 }
+
+
+CATALOGUE.update(DIALOGUE_TEXTS)
 
 
 def reply(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
