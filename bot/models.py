@@ -1,4 +1,5 @@
-"""ORM models: events and ticket types, accounts, registrations and PayPal orders."""
+"""ORM models: events and ticket types, FAQ entries, accounts, registrations,
+PayPal orders and hand-off requests."""
 
 from __future__ import annotations
 
@@ -59,6 +60,15 @@ class Event(Base):
     refund_policy: Mapped[dict] = mapped_column(JSON)
     contact_email: Mapped[str] = mapped_column(String(254))
     code_prefix: Mapped[str] = mapped_column(String(16))
+    # How to get there and accessibility notes, per language; {} when the organiser gave none.
+    directions: Mapped[dict | None] = mapped_column(JSON, default=dict)
+    accessibility: Mapped[dict | None] = mapped_column(JSON, default=dict)
+    # How seats left are shown to attendees: see SeatsDisplay.
+    seats_display: Mapped[str] = mapped_column(String(8), default="exact", server_default="exact")
+    # With seats_display "few", fewer seats left than this are shown as "few seats left".
+    few_seats_threshold: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    # Other names people use for the event, e.g. ["cumbre", "summit"].
+    keywords: Mapped[list | None] = mapped_column(JSON, default=list)
 
     ticket_types: Mapped[list[TicketType]] = relationship(
         back_populates="event", order_by="TicketType.position"
@@ -67,6 +77,43 @@ class Event(Base):
     def text(self, field: str, language: str) -> str:
         values = getattr(self, field)
         return values.get(language) or values["es"]
+
+    def optional_text(self, field: str, language: str) -> str:
+        """Return a per-language text that may be missing: the language, else Spanish, else ""."""
+        values = getattr(self, field) or {}
+        return values.get(language) or values.get("es") or ""
+
+
+class SeatsDisplay:
+    """How an event shows the seats left of each ticket type; sold out is always shown."""
+
+    EXACT = "exact"  # the count: "quedan 12 lugares"
+    FEW = "few"  # "quedan pocos lugares" below the threshold, else "hay lugares disponibles"
+    HIDDEN = "hidden"  # only available or sold out
+
+    ALL = (EXACT, FEW, HIDDEN)
+
+
+class FaqEntry(Base):
+    """A question and answer an organiser wrote for one event, loaded from the event file."""
+
+    __tablename__ = "faq_entries"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # Ways of asking, per language: {"es": ["¿Hay estacionamiento?", ...], "en": [...]}
+    questions: Mapped[dict] = mapped_column(JSON)
+    # {"es": ..., "en": ...}; "en" may be missing and then Spanish is used.
+    answer: Mapped[dict] = mapped_column(JSON)
+
+    def answer_text(self, language: str) -> str:
+        return self.answer.get(language) or self.answer["es"]
+
+    def first_question(self, language: str) -> str:
+        variants = self.questions.get(language) or self.questions["es"]
+        return variants[0]
 
 
 class TicketType(Base):
@@ -264,3 +311,29 @@ class InboundMessage(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     replies: Mapped[list | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class HandoffStatus:
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class HandoffRequest(Base):
+    """A question the assistant could not answer, passed on to the organisers."""
+
+    __tablename__ = "handoff_requests"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    language: Mapped[str] = mapped_column(String(2), default="es")
+    question: Mapped[str] = mapped_column(Text)
+    # Email (lower-cased) or phone number (E.164) to reply to.
+    contact: Mapped[str] = mapped_column(String(254))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    status: Mapped[str] = mapped_column(String(8), default=HandoffStatus.OPEN, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    event: Mapped[Event] = relationship()
