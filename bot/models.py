@@ -60,7 +60,7 @@ class Event(Base):
     refund_policy: Mapped[dict] = mapped_column(JSON)
     contact_email: Mapped[str] = mapped_column(String(254))
     code_prefix: Mapped[str] = mapped_column(String(16))
-    # How to get there and accessibility notes, per language; {} when the organiser gave none.
+    # How to get there and accessibility notes, per language, or {} when the organiser gave none.
     directions: Mapped[dict | None] = mapped_column(JSON, default=dict)
     accessibility: Mapped[dict | None] = mapped_column(JSON, default=dict)
     # How seats left are shown to attendees: see SeatsDisplay.
@@ -85,7 +85,7 @@ class Event(Base):
 
 
 class SeatsDisplay:
-    """How an event shows the seats left of each ticket type; sold out is always shown."""
+    """Display modes for the seats left of each ticket type. Sold out is shown in every mode."""
 
     EXACT = "exact"  # the count: "quedan 12 lugares"
     FEW = "few"  # "quedan pocos lugares" below the threshold, else "hay lugares disponibles"
@@ -105,7 +105,7 @@ class FaqEntry(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Ways of asking, per language: {"es": ["¿Hay estacionamiento?", ...], "en": [...]}
     questions: Mapped[dict] = mapped_column(JSON)
-    # {"es": ..., "en": ...}; "en" may be missing and then Spanish is used.
+    # {"es": ..., "en": ...}, where a missing "en" means the Spanish answer is used.
     answer: Mapped[dict] = mapped_column(JSON)
 
     def answer_text(self, language: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from bot.replies_dialogue import DIALOGUE_TEXTS
+from bot.replies_topics import TOPIC_TEXTS
 
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
@@ -482,6 +483,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 
 CATALOGUE.update(DIALOGUE_TEXTS)
+CATALOGUE.update(TOPIC_TEXTS)
 
 
 def reply(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
