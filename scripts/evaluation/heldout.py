@@ -1,0 +1,121 @@
+"""Checks that the held-out sets cover the domain and share no example with the training data."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .settings import HELDOUT, MIN_EXAMPLES_PER_ENTITY, MIN_EXAMPLES_PER_INTENT, ROOT, rel
+
+# Rasa's inline annotation: [text](entity) or [text]{"entity": ..., "value": ...}.
+ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^)]+)\)|\{(?P<json>[^}]+)\})")
+
+
+@dataclass
+class Example:
+    text: str
+    intent: str
+    entities: list[str]
+    source: Path
+
+
+def parse_annotated(line: str) -> tuple[str, list[str]]:
+    """Return the plain text of an annotated example and its entity names."""
+    entities = []
+
+    def replace(match: re.Match) -> str:
+        if match.group("entity"):
+            entities.append(match.group("entity").split(":")[0])
+        else:
+            entities.append(json.loads("{" + match.group("json") + "}")["entity"])
+        return match.group("text")
+
+    return ANNOTATION.sub(replace, line), entities
+
+
+def load_examples(path: Path) -> list[Example]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    examples = []
+    for item in document.get("nlu") or []:
+        if "intent" not in item:
+            continue
+        for line in (item.get("examples") or "").splitlines():
+            line = line.strip()
+            if not line.startswith("- "):
+                continue
+            text, entities = parse_annotated(line[2:].strip())
+            examples.append(Example(text, item["intent"], entities, path))
+    return examples
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents and punctuation away, so near-identical messages compare equal.
+
+    Emoji count as punctuation, except in a message made only of emoji.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
+    words = re.sub(r"[\W_]+", " ", without_accents.casefold()).split()
+    return " ".join(words) or "".join(text.split())
+
+
+def check_heldout(domain: dict) -> list[str]:
+    """Return every problem found in the held-out sets, or an empty list when they are usable."""
+    training = {}
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        for example in load_examples(path):
+            training.setdefault(normalise(example.text), example)
+
+    problems = []
+    seen: dict[str, Example] = {}
+    for lang, path in HELDOUT.items():
+        if not path.exists():
+            problems.append(f"{rel(path)}: missing")
+            continue
+        examples = load_examples(path)
+        problems += check_coverage(lang, examples, domain)
+        for example in examples:
+            key = normalise(example.text)
+            if key in training:
+                match = training[key]
+                problems.append(
+                    f"{rel(path)}: {example.text!r} ({example.intent}) repeats training example "
+                    f"{match.text!r} ({match.intent}) in {rel(match.source)}. Write a new message instead."
+                )
+            elif key in seen:
+                problems.append(
+                    f"{rel(path)}: {example.text!r} ({example.intent}) repeats held-out example "
+                    f"{seen[key].text!r} ({seen[key].intent}) in {rel(seen[key].source)}"
+                )
+            seen.setdefault(key, example)
+    return problems
+
+
+def check_coverage(lang: str, examples: list[Example], domain: dict) -> list[str]:
+    problems = []
+    path = rel(HELDOUT[lang])
+    intents = Counter(example.intent for example in examples)
+    entities = Counter(name for example in examples for name in example.entities)
+    for intent in sorted(set(intents) - set(domain["intents"])):
+        problems.append(f"{path}: intent {intent!r} is not in domain.yml")
+    for name in sorted(set(entities) - set(domain["entities"])):
+        problems.append(f"{path}: entity {name!r} is not in domain.yml")
+    for intent in domain["intents"]:
+        if intents[intent] < MIN_EXAMPLES_PER_INTENT:
+            problems.append(
+                f"{path}: intent {intent!r} has {intents[intent]} examples, "
+                f"expected at least {MIN_EXAMPLES_PER_INTENT}"
+            )
+    for name in domain["entities"]:
+        if entities[name] < MIN_EXAMPLES_PER_ENTITY:
+            problems.append(
+                f"{path}: entity {name!r} is annotated {entities[name]} times, "
+                f"expected at least {MIN_EXAMPLES_PER_ENTITY}"
+            )
+    return problems
