@@ -1,7 +1,8 @@
-"""Events and ticket types: loading from a data file, lookups and seats left."""
+"""Events and ticket types: loading from a data file, lookups, open events and seats left."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
-from bot.models import Event, Registration, RegistrationStatus, TicketType
+from bot.models import Event, Registration, RegistrationStatus, SeatsDisplay, TicketType
 from bot.money import PAYPAL_CURRENCIES
 from bot.text import fold
 
@@ -26,6 +27,9 @@ class EventConfigError(ValueError):
 
 def load_event_file(session: Session, path: Path) -> Event:
     """Create or update the event described by a YAML file, matched by slug."""
+    # Imported here because bot.faq imports bot.topics, which imports this module.
+    from bot.faq import FaqConfigError, parse_faq, replace_faq
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     currency = str(data["currency"]).upper()
     if currency not in PAYPAL_CURRENCIES:
@@ -33,6 +37,15 @@ def load_event_file(session: Session, path: Path) -> Event:
             f"currency {currency!r} in {path} is not accepted by PayPal; "
             f"use one of {', '.join(sorted(PAYPAL_CURRENCIES))}"
         )
+
+    try:
+        faq = parse_faq(data.get("faq"))
+    except FaqConfigError as error:
+        raise EventConfigError(f"{path}: {error}") from error
+    seats_display, few_seats_threshold = _seats_settings(data, path)
+    keywords = data.get("keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(word, str) and word.strip() for word in keywords):
+        raise EventConfigError(f"keywords in {path} must be a list of names, e.g. [cumbre, summit]")
 
     event = session.scalar(select(Event).where(Event.slug == data["slug"])) or Event(slug=data["slug"])
     zone = ZoneInfo(data["timezone"])
@@ -56,8 +69,14 @@ def load_event_file(session: Session, path: Path) -> Event:
     event.refund_policy = data["refund_policy"]
     event.contact_email = data["contact_email"]
     event.code_prefix = data["code_prefix"]
+    event.directions = _optional_texts(data, "directions", path)
+    event.accessibility = _optional_texts(data, "accessibility", path)
+    event.seats_display = seats_display
+    event.few_seats_threshold = few_seats_threshold
+    event.keywords = [word.strip() for word in keywords]
     session.add(event)
     session.flush()
+    replace_faq(session, event, faq)
 
     existing = {ticket.code: ticket for ticket in event.ticket_types}
     for position, item in enumerate(data["ticket_types"]):
@@ -74,6 +93,26 @@ def load_event_file(session: Session, path: Path) -> Event:
     return event
 
 
+def _optional_texts(data: dict, field: str, path: Path) -> dict:
+    """Return an optional per-language text such as ``directions``, or {} when absent."""
+    values = data.get(field) or {}
+    if not isinstance(values, dict) or not all(language in ("es", "en") for language in values):
+        raise EventConfigError(f"{field} in {path} must have the keys es and en, e.g. {field}: {{es: ..., en: ...}}")
+    return {language: str(text).strip() for language, text in values.items() if text and str(text).strip()}
+
+
+def _seats_settings(data: dict, path: Path) -> tuple[str, int]:
+    seats_display = data.get("seats_display") or SeatsDisplay.EXACT
+    if seats_display not in SeatsDisplay.ALL:
+        raise EventConfigError(
+            f"seats_display {seats_display!r} in {path} is invalid; use one of {', '.join(SeatsDisplay.ALL)}"
+        )
+    threshold = data.get("few_seats_threshold", 10)
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise EventConfigError(f"few_seats_threshold {threshold!r} in {path} must be a whole number of 0 or more")
+    return seats_display, threshold
+
+
 def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -84,6 +123,38 @@ def get_event(session: Session, slug: str) -> Event | None:
 
 def is_registration_open(event: Event, now: datetime | None = None) -> bool:
     return (now or utcnow()) <= event.registration_closes_at
+
+
+def open_events(session: Session, now: datetime | None = None) -> list[Event]:
+    """Return the events whose registration has not closed, soonest start first."""
+    query = (
+        select(Event)
+        .where(Event.registration_closes_at >= (now or utcnow()))
+        .order_by(Event.starts_on, Event.id)
+    )
+    return list(session.scalars(query))
+
+
+def _folded_words(text: str) -> str:
+    """Return ``text`` folded, as words separated by single spaces and padded with one
+    space at each end, so a name can be searched for as whole words."""
+    return " " + " ".join(re.findall(r"[a-z0-9ñ]+", fold(text))) + " "
+
+
+def event_names(event: Event) -> list[str]:
+    """Return the names that identify an event in a message: its names, slug and keywords."""
+    return [*event.name.values(), event.slug, *(event.keywords or [])]
+
+
+def detect_event(text: str, events: list[Event]) -> Event | None:
+    """Return the one event of ``events`` named in ``text``, or None when none or several are."""
+    message = _folded_words(text)
+    named = [
+        event
+        for event in events
+        if any(_folded_words(name).strip() and _folded_words(name) in message for name in event_names(event))
+    ]
+    return named[0] if len(named) == 1 else None
 
 
 def seats_taken(session: Session, ticket: TicketType, now: datetime | None = None) -> int:
