@@ -11,7 +11,10 @@ from alembic import command
 from alembic.config import Config
 
 from bot.db import session_scope
-from bot.events import DEMO_EVENT_FILE, EventConfigError, load_event_file
+from bot.events import DEMO_EVENT_FILE, EventConfigError, get_event, load_event_file
+from bot.faq import list_faq
+from bot.handoff import HandoffNotFound, close_handoff, list_handoffs
+from bot.models import Event
 from bot.settings import PROJECT_ROOT, SettingsError, get_settings
 
 
@@ -28,6 +31,54 @@ def load_event(path: Path) -> str:
         return load_event_file(session, path).slug
 
 
+class CommandError(Exception):
+    """Raised by a command when its arguments name something that does not exist."""
+
+
+def _event_by_slug(session, slug: str) -> Event:
+    event = get_event(session, slug)
+    if event is None:
+        raise CommandError(f"event {slug!r} not found; load it first with: python -m bot.cli load-event FILE")
+    return event
+
+
+def _shorten(text: str, limit: int) -> str:
+    single_line = " ".join(text.split())
+    return single_line if len(single_line) <= limit else single_line[: limit - 1] + "…"
+
+
+def list_faq_command(slug: str) -> None:
+    with session_scope() as session:
+        entries = list_faq(session, _event_by_slug(session, slug))
+        if not entries:
+            print(f"no FAQ entries for {slug}")
+        for entry in entries:
+            print(f"{entry.id}\t{entry.first_question('es')}\t{_shorten(entry.answer_text('es'), 100)}")
+
+
+def list_handoffs_command(slug: str | None, include_closed: bool) -> None:
+    with session_scope() as session:
+        event = _event_by_slug(session, slug) if slug else None
+        requests = list_handoffs(session, event=event, include_closed=include_closed)
+        if not requests:
+            print("no hand-off requests" if include_closed else "no open hand-off requests")
+        for request in requests:
+            status = f"\t{request.status}" if include_closed else ""
+            print(
+                f"{request.id}\t{request.created_at:%Y-%m-%d %H:%M} UTC\t{request.language}\t"
+                f"{request.contact}\t{_shorten(request.question, 80)}{status}"
+            )
+
+
+def close_handoff_command(request_id: int) -> None:
+    with session_scope() as session:
+        try:
+            request = close_handoff(session, request_id)
+        except HandoffNotFound as error:
+            raise CommandError(f"{error}; list them with: python -m bot.cli handoffs list --all") from error
+        print(f"hand-off request {request.id} closed")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -40,6 +91,19 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "reconcile", help="settle PayPal orders still awaiting money and expire seat holds (also runs periodically)"
     )
+    faq = commands.add_parser("faq", help="show the FAQ entries of an event").add_subparsers(
+        dest="faq_command", required=True
+    )
+    faq_list = faq.add_parser("list", help="print id, first Spanish question and Spanish answer of each entry")
+    faq_list.add_argument("--event", required=True, metavar="SLUG", help="event slug, e.g. cumbre-2027")
+    handoffs = commands.add_parser("handoffs", help="questions passed on to the organisers").add_subparsers(
+        dest="handoffs_command", required=True
+    )
+    handoffs_list = handoffs.add_parser("list", help="print open requests: id, created, language, contact, question")
+    handoffs_list.add_argument("--event", metavar="SLUG", help="only requests for this event")
+    handoffs_list.add_argument("--all", action="store_true", help="include closed requests")
+    handoffs_close = handoffs.add_parser("close", help="mark a request as answered")
+    handoffs_close.add_argument("id", type=int)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -63,7 +127,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{report.failures} failures"
             )
             return 1 if report.failures else 0
-    except (SettingsError, EventConfigError, FileNotFoundError) as error:
+        if args.command == "faq":
+            list_faq_command(args.event)
+        if args.command == "handoffs" and args.handoffs_command == "list":
+            list_handoffs_command(args.event, args.all)
+        if args.command == "handoffs" and args.handoffs_command == "close":
+            close_handoff_command(args.id)
+    except (SettingsError, EventConfigError, FileNotFoundError, CommandError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
