@@ -93,7 +93,7 @@ def _email_organisers(event: Event, request: HandoffRequest) -> None:
         request_id=request.id,
         event=event.text("name", "es"),
         conversation_id=request.conversation_id,
-        language=request.language,
+        attendee_language=request.language,
         contact=request.contact,
         question=request.question,
     )

@@ -78,12 +78,12 @@ TOPIC_TEXTS: dict[str, dict[str, str]] = {
     },
     "handoff_email_body": {
         "es": "Una persona pidió hablar con el equipo de {event}.\n\n"
-        "Solicitud: #{request_id}\nConversación: {conversation_id}\nIdioma: {language}\n"
+        "Solicitud: #{request_id}\nConversación: {conversation_id}\nIdioma: {attendee_language}\n"
         "Contacto: {contact}\n\nPregunta:\n{question}\n\n"
         "Contéstale directamente y después cierra la solicitud con:\n"
         "    python -m bot.cli handoffs close {request_id}\n",
         "en": "Someone asked to talk to the {event} team.\n\n"
-        "Request: #{request_id}\nConversation: {conversation_id}\nLanguage: {language}\n"
+        "Request: #{request_id}\nConversation: {conversation_id}\nLanguage: {attendee_language}\n"
         "Contact: {contact}\n\nQuestion:\n{question}\n\n"
         "Reply to them directly, then close the request with:\n"
         "    python -m bot.cli handoffs close {request_id}\n",
