@@ -57,3 +57,19 @@ class ActionAskOrganisation(AskSlotAction):
 
 class ActionAskDietary(AskSlotAction):
     slot = "dietary"
+
+
+class ActionAskStopConfirmed(AskSlotAction):
+    slot = "stop_confirmed"
+
+
+class ActionAskEventSlug(AskSlotAction):
+    slot = "event_slug"
+
+
+class ActionAskHandoffQuestion(AskSlotAction):
+    slot = "handoff_question"
+
+
+class ActionAskHandoffContact(AskSlotAction):
+    slot = "handoff_contact"

@@ -9,13 +9,20 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import is_new_user_turn, language, latest_intent, latest_text, pressed
+from actions.conversation import event_for, is_new_user_turn, language, latest_intent, latest_text, pressed
 from actions.registration_form import CONFIRM_WORDS
 from bot.cancellation import cancel_by_chat, confirmation_question, needs_confirmation
+from bot.db import session_scope
 from bot.replies import reply
 from bot.validation import is_skip_answer
 
 YES, NO = "yes", "no"
+
+
+def _event_slug(tracker: Tracker) -> str | None:
+    with session_scope() as session:
+        event = event_for(session, tracker)
+        return event.slug if event else None
 
 
 def _account_id(tracker: Tracker) -> int | None:
@@ -30,7 +37,7 @@ class ValidateCancellationForm(FormValidationAction):
     async def required_slots(self, domain_slots, dispatcher, tracker: Tracker, domain: DomainDict) -> list[str]:
         # Nothing to confirm (no registration, or outside the refund window): the
         # submit action explains why at once.
-        wanted = await asyncio.to_thread(needs_confirmation, _account_id(tracker), tracker.get_slot("event_slug"))
+        wanted = await asyncio.to_thread(needs_confirmation, _account_id(tracker), _event_slug(tracker))
         return ["cancellation_confirmed"] if wanted else []
 
     async def extract_cancellation_confirmed(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
@@ -56,7 +63,7 @@ class ActionAskCancellationConfirmed(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         message = await asyncio.to_thread(
-            confirmation_question, _account_id(tracker), tracker.get_slot("event_slug"), language(tracker)
+            confirmation_question, _account_id(tracker), _event_slug(tracker), language(tracker)
         )
         dispatcher.utter_message(text=message.text, buttons=message.buttons)
         return []
@@ -70,7 +77,7 @@ class ActionSubmitCancellation(Action):
         message = await asyncio.to_thread(
             cancel_by_chat,
             _account_id(tracker),
-            tracker.get_slot("event_slug"),
+            _event_slug(tracker),
             language(tracker),
             tracker.get_slot("cancellation_confirmed") == YES,
         )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
-from bot.events import get_event
+from bot.events import detect_event, get_event, open_events
 from bot.language import language_of_events
 from bot.models import Event
 from bot.settings import get_settings
-from bot.validation import says_cancel
 
 # Actions that may run between the attendee's message and a form's validation in
 # the same turn, besides the forms and their validation actions; anything else
@@ -26,7 +26,40 @@ def language(tracker: Tracker) -> str:
 
 
 def event_for(session, tracker: Tracker) -> Event | None:
-    return get_event(session, tracker.get_slot("event_slug") or get_settings().default_event_slug)
+    """The event this conversation is about.
+
+    In order: an event button just pressed, the event chosen earlier, an open
+    event the latest message names, the only open event, the configured default.
+    With several open events and none chosen, the first open one stands in;
+    ``needs_event_choice`` tells the callers that should ask instead.
+    """
+    pressed_slug = latest_entity(tracker, "event")
+    chosen = get_event(session, pressed_slug) if pressed_slug else None
+    if chosen is None and tracker.get_slot("event_slug"):
+        chosen = get_event(session, tracker.get_slot("event_slug"))
+    if chosen is not None:
+        return chosen
+    candidates = open_events(session)
+    if len(candidates) > 1:
+        return detect_event(latest_text(tracker), candidates) or candidates[0]
+    if candidates:
+        return candidates[0]
+    return get_event(session, get_settings().default_event_slug)
+
+
+def needs_event_choice(session, tracker: Tracker) -> bool:
+    """True when several events are open and nothing in the conversation says which."""
+    if latest_entity(tracker, "event") or tracker.get_slot("event_slug"):
+        return False
+    candidates = open_events(session)
+    return len(candidates) > 1 and detect_event(latest_text(tracker), candidates) is None
+
+
+def remember_event(tracker: Tracker, event: Event | None) -> list[dict]:
+    """The slot event that keeps ``event`` for the rest of the conversation."""
+    if event is None or tracker.get_slot("event_slug") == event.slug:
+        return []
+    return [SlotSet("event_slug", event.slug)]
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -35,6 +68,10 @@ def latest_text(tracker: Tracker) -> str:
 
 def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_confidence(tracker: Tracker) -> float:
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
 
 
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
@@ -56,17 +93,6 @@ def is_new_user_turn(tracker: Tracker) -> bool:
         if event.get("event") == "bot":
             return False
     return True
-
-
-def wants_to_cancel(tracker: Tracker) -> bool:
-    """True when the NLU model reads "cancel" and the words say so too.
-
-    Both are required because names typed as answers ("Pedro Ruiz") can score
-    as "cancel" in the model.
-    """
-    return latest_intent(tracker) == "cancel" and (
-        latest_text(tracker).startswith("/cancel") or says_cancel(latest_text(tracker))
-    )
 
 
 def pressed(tracker: Tracker, intent: str) -> bool:

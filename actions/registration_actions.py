@@ -1,4 +1,4 @@
-"""Actions around the registration form: summary, submission, status, payment notice."""
+"""Actions around the registration form: summary, submission and status."""
 
 from __future__ import annotations
 
@@ -10,12 +10,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import event_for, language
+from actions.conversation import (
+    event_for,
+    language,
+    needs_event_choice,
+    remember_event,
+)
+from actions.form_digressions import FAILURES_SLOT, STOP_YES, stop_events
 from actions.registration_form import ACCOUNT_SLOTS, SKIPPED
 from bot.checkout import CheckoutReply, registration_status_reply, submit_registration
 from bot.db import session_scope
 from bot.registrations import RegistrationDraft
-from bot.event_info import event_summary
+from bot.events import open_events
 from bot.replies import intent_button, reply
 from bot.validation import display_phone
 
@@ -75,7 +81,11 @@ class ActionSubmitRegistration(Action):
         return "action_submit_registration"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        if tracker.get_slot("stop_confirmed") == STOP_YES:
+            dispatcher.utter_message(text=reply("form_cancelled", language(tracker)))
+            return drop_answers(tracker)
         reset = [SlotSet(slot, None) for slot in FORM_VALUE_SLOTS]
+
         def optional(slot: str) -> str | None:
             return tracker.get_slot(slot) or None
 
@@ -91,10 +101,12 @@ class ActionSubmitRegistration(Action):
                 conversation_id=tracker.sender_id,
             )
         # PayPal calls block, so they run in a worker thread, not on the server's loop.
+        with session_scope() as session:
+            event_slug = event_for(session, tracker).slug
         message = await asyncio.to_thread(
             submit_registration,
             account_id=int(tracker.get_slot("account_id")),
-            event_slug=tracker.get_slot("event_slug"),
+            event_slug=event_slug,
             draft=draft,
             language=language(tracker),
         )
@@ -102,18 +114,18 @@ class ActionSubmitRegistration(Action):
         return reset
 
 
-class ActionCancelRegistration(Action):
-    """Drop the answers of the form in progress; nothing was stored yet."""
+def drop_answers(tracker: Tracker) -> list[dict[str, Any]]:
+    """Empty the form's answers; a verified account stays signed in."""
+    slots = [*FORM_VALUE_SLOTS, FAILURES_SLOT]
+    if tracker.get_slot("account_id") is None:
+        slots += ACCOUNT_SLOTS
+    return [SlotSet(slot, None) for slot in slots] + stop_events()
 
-    def name(self) -> str:
-        return "action_cancel_registration"
 
-    async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=reply("form_cancelled", language(tracker)))
-        slots = list(FORM_VALUE_SLOTS)
-        if tracker.get_slot("account_id") is None:
-            slots += ACCOUNT_SLOTS
-        return [SlotSet(slot, None) for slot in slots]
+def ask_which_event(dispatcher: CollectingDispatcher, session, lang: str, intent: str) -> None:
+    """Offer the open events as buttons that repeat ``intent`` for the chosen one."""
+    buttons = [intent_button(event.text("name", lang), intent, {"event": event.slug}) for event in open_events(session)]
+    dispatcher.utter_message(text=reply("utter_ask_event_slug", lang), buttons=buttons)
 
 
 class ActionRegistrationStatus(Action):
@@ -131,25 +143,15 @@ class ActionRegistrationStatus(Action):
                 buttons=[intent_button(reply("button_register", lang), "register")],
             )
             return []
+        with session_scope() as session:
+            if needs_event_choice(session, tracker):
+                ask_which_event(dispatcher, session, lang, "check_status")
+                return []
+            event = event_for(session, tracker)
+            slug = event.slug
+            remembered = remember_event(tracker, event)
         message = await asyncio.to_thread(
-            registration_status_reply,
-            account_id=int(account_id),
-            event_slug=tracker.get_slot("event_slug"),
-            language=lang,
+            registration_status_reply, account_id=int(account_id), event_slug=slug, language=lang
         )
         send(dispatcher, message)
-        return []
-
-
-class ActionEventInfo(Action):
-    """Answer questions about the event from its stored data."""
-
-    def name(self) -> str:
-        return "action_event_info"
-
-    async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
-        lang = language(tracker)
-        with session_scope() as session:
-            event = event_for(session, tracker)
-            dispatcher.utter_message(text=event_summary(session, event, lang))
-        return []
+        return remembered

@@ -19,16 +19,17 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import (
     event_for,
     is_new_user_turn,
-    wants_to_cancel,
     language,
     latest_entity,
     latest_intent,
     latest_text,
     pressed,
 )
+from actions.form_digressions import STOP_YES, FormDigressions, stop_events
+from actions.form_turns import FIELD_WORDS, TurnKind, new_value_in, read_turn, wants_to_stop
 from bot.accounts import CodeCheck
 from bot.db import session_scope
-from bot.events import find_ticket_type, seats_left
+from bot.events import detect_event, find_ticket_type, get_event, open_events, seats_left
 from bot.mail import MailError
 from bot.registrations import active_registration
 from bot.replies import reply
@@ -57,45 +58,51 @@ CONFIRMED = "confirmed"
 RESEND_WORDS = re.compile(r"(reenv|otro c[oó]digo|nuevo c[oó]digo|new code|resend|another code)", re.I)
 TICKET_WORDS = re.compile(r"\b(entrada|boleto|ticket|pase|pass)", re.I)
 CONFIRM_WORDS = re.compile(r"^\s*(s[ií]|confirm[oa]?r?|correcto|ok|yes|confirm|todo bien|de acuerdo)\b", re.I)
-FIELD_WORDS = {
-    "ticket_type": re.compile(r"\b(entrada|boleto|ticket|tipo)\b", re.I),
-    "full_name": re.compile(r"\b(nombre|name)\b", re.I),
-    "phone": re.compile(r"\b(tel[eé]fono|celular|phone|n[uú]mero)\b", re.I),
-    "organisation": re.compile(r"\b(organizaci[oó]n|empresa|organi[sz]ation|company)\b", re.I),
-    "dietary": re.compile(r"\b(alimentaci[oó]n|comida|dieta|dietary|diet|food)\b", re.I),
-    "email": re.compile(r"\b(correo|email|e-mail|mail)\b", re.I),
-}
-
-
-# Pattern of the new value after the field, as in "cambia mi nombre a Ana" or "change my phone to +52…".
-NEW_VALUE = re.compile(r"^\s*(?:(?:a|por|es|to|is|:)\s+)+(?P<value>\S.*)$", re.IGNORECASE)
-
-
-def new_value_in(text: str, field: str) -> str | None:
-    match = FIELD_WORDS[field].search(text)
-    rest = NEW_VALUE.match(text[match.end():]) if match else None
-    return rest.group("value").strip() if rest else None
-
-
-class ValidateRegistrationForm(FormValidationAction):
+class ValidateRegistrationForm(FormDigressions, FormValidationAction):
     def name(self) -> str:
         return "validate_registration_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        requested = tracker.get_slot("requested_slot")
+        if not (requested and is_new_user_turn(tracker)):
+            return await super().run(dispatcher, tracker, domain)
+        if requested == "verification_code" and self._asks_new_code(tracker):
+            turn_events = None
+        else:
+            turn_events = await self.handle_turn(read_turn(tracker), dispatcher, tracker, domain)
+        if turn_events is None and read_turn(tracker).kind is TurnKind.HANDOFF:
+            return []
+        if turn_events is not None:
+            tracker.add_slots(turn_events)
+            next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+            return turn_events + ([next_slot] if next_slot else [])
+        events = await super().run(dispatcher, tracker, domain)
+        return events + self.count_failures(requested, events, dispatcher, tracker)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
+        if tracker.get_slot("stop_confirmed") == STOP_YES:
+            # The submit action sees the confirmed stop and drops the answers.
+            return []
+        first = ["stop_confirmed"] if tracker.get_slot("stop_requested") else []
         account_id = tracker.get_slot("account_id")
-        if account_id is None:
-            # The registration slots stay listed so that a ticket type named in the
-            # first message is kept. None is asked before the code is verified,
-            # because verification_code comes first and stays empty until then.
-            return ACCOUNT_SLOTS + REGISTRATION_SLOTS
         with session_scope() as session:
+            if not tracker.get_slot("event_slug") and len(open_events(session)) > 1:
+                first.append("event_slug")
+            if account_id is None:
+                # The registration slots stay listed so that a ticket type named in the
+                # first message is kept. None is asked before the code is verified,
+                # because verification_code comes first and stays empty until then.
+                return first + ACCOUNT_SLOTS + REGISTRATION_SLOTS
             event = event_for(session, tracker)
-            if event is not None and active_registration(session, int(account_id), event.id):
+            if not first and event is not None and active_registration(session, int(account_id), event.id):
                 # Nothing to ask: the submit action reports the existing registration.
                 return []
-        return REGISTRATION_SLOTS
+        return first + REGISTRATION_SLOTS
+
+    def _asks_new_code(self, tracker: Tracker) -> bool:
+        return latest_intent(tracker) == "request_new_code" or bool(RESEND_WORDS.search(latest_text(tracker)))
 
     # Extraction: what the latest message says, for each slot.
 
@@ -105,9 +112,41 @@ class ValidateRegistrationForm(FormValidationAction):
     def _fresh(self, tracker: Tracker) -> bool:
         """True when the latest message is an answer for the form to read.
 
-        A cancel request fills nothing, so the form rejects and the cancel rule runs.
+        Questions, stop requests and corrections are read before extraction (see
+        ``run``), so they never reach these methods as answers.
         """
-        return is_new_user_turn(tracker) and not wants_to_cancel(tracker)
+        return is_new_user_turn(tracker) and not wants_to_stop(tracker)
+
+    async def extract_stop_confirmed(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if not self._requested(tracker, "stop_confirmed") or not is_new_user_turn(tracker):
+            return {}
+        return {"stop_confirmed": latest_text(tracker)}
+
+    async def validate_stop_confirmed(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if latest_intent(tracker) == "affirm" or wants_to_stop(tracker) or CONFIRM_WORDS.search(value):
+            return {"stop_confirmed": STOP_YES}
+        dispatcher.utter_message(text=reply("stop_declined", language(tracker)))
+        return {event["name"]: None for event in stop_events()}
+
+    async def extract_event_slug(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if not is_new_user_turn(tracker) or tracker.get_slot("event_slug"):
+            return {}
+        slug = latest_entity(tracker, "event")
+        if slug:
+            return {"event_slug": slug}
+        with session_scope() as session:
+            candidates = open_events(session)
+            found = detect_event(latest_text(tracker), candidates) if len(candidates) > 1 else None
+            if found is not None:
+                return {"event_slug": found.slug}
+        return {"event_slug": latest_text(tracker)} if self._requested(tracker, "event_slug") else {}
+
+    async def validate_event_slug(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        with session_scope() as session:
+            event = get_event(session, value)
+            if event is not None and event in open_events(session):
+                return {"event_slug": event.slug}
+        return {"event_slug": None}
 
     async def extract_account_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if not self._fresh(tracker) or tracker.get_slot("account_name"):
@@ -339,4 +378,9 @@ class ValidateRegistrationForm(FormValidationAction):
             changed = await validate(new_value, dispatcher, tracker, domain)
             if changed.get(field) is not None:
                 return {"confirmation": None, **changed}
+            # An invalid correction keeps the earlier value; the summary shows it again.
+            lang = language(tracker)
+            kept = reply("value_kept", lang, field=reply(f"field_{field}", lang), value=tracker.get_slot(field))
+            dispatcher.utter_message(text=kept)
+            return {"confirmation": None}
         return {"confirmation": None, field: None}

@@ -25,8 +25,6 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
     "price_column": {"es": "Precio", "en": "Price"},
     "seats_column": {"es": "Disponibles", "en": "Available"},
     "ticket_free": {"es": "Gratis", "en": "Free"},
-    "seats_left": {"es": "Quedan {seats}", "en": "{seats} left"},
-    "sold_out": {"es": "Agotado", "en": "Sold out"},
     "included_heading": {"es": "Qué incluye", "en": "What's included"},
     "refund_heading": {"es": "Reembolsos", "en": "Refunds"},
     "contact_heading": {"es": "Contacto", "en": "Contact"},

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from bot.db import session_scope
 from bot.event_info import ticket_line
-from bot.events import get_event, ticket_availability
+from bot.events import get_event, open_events, ticket_availability
 from bot.replies import CATALOGUE, intent_button, reply
 from bot.settings import get_settings
+from bot.topics import seats_status
 
 SKIPPABLE_QUESTIONS = {"utter_ask_phone", "utter_ask_organisation", "utter_ask_dietary"}
 
@@ -23,7 +24,7 @@ def ticket_buttons(session, event, language: str) -> list[dict]:
             continue
         ticket = availability.ticket
         price = reply("ticket_free", language) if ticket.money.is_zero() else ticket.money.display()
-        seats = reply("ticket_seats_left", language, seats=availability.seats_left)
+        seats = seats_status(event, availability.seats_left, language)
         title = f"{ticket.display_name(language)} · {price} · {seats}"
         buttons.append(intent_button(title, "register", {"ticket_type": ticket.code}))
     return buttons
@@ -41,8 +42,13 @@ def build_message(name: str, language: str, slots: dict, arguments: dict | None 
     params.update(arguments or {})
 
     with session_scope() as session:
+        candidates = open_events(session)
         event = get_event(session, slots.get("event_slug") or get_settings().default_event_slug)
-        if event is not None:
+        if not slots.get("event_slug") and len(candidates) > 1:
+            # No event chosen yet: the texts name every open one.
+            params.setdefault("event", reply("events_joiner", language).join(
+                item.text("name", language) for item in candidates))
+        elif event is not None:
             params.setdefault("event", event.text("name", language))
         text = reply(name, language, **params)
         buttons: list[dict] = []
@@ -59,6 +65,18 @@ def build_message(name: str, language: str, slots: dict, arguments: dict | None 
             buttons = ticket_buttons(session, event, language)
         elif name == "utter_ask_verification_code":
             buttons = [intent_button(reply("button_new_code", language), "request_new_code")]
+        elif name == "utter_ask_stop_confirmed":
+            buttons = [
+                intent_button(reply("button_stop_yes", language), "affirm"),
+                intent_button(reply("button_stop_no", language), "deny"),
+            ]
+        elif name == "utter_ask_event_slug":
+            buttons = [
+                intent_button(item.text("name", language), "register", {"event": item.slug}) for item in candidates
+            ]
+        elif name == "utter_ask_handoff_contact" and slots.get("account_email"):
+            title = reply("button_use_contact", language, contact=slots["account_email"])
+            buttons = [{"title": title, "payload": slots["account_email"]}]
         elif name in SKIPPABLE_QUESTIONS:
             buttons = [intent_button(reply("button_skip", language), "deny")]
 

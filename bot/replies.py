@@ -72,7 +72,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ticket_line": {"es": "• {name}: {price}{note}", "en": "• {name}: {price}{note}"},
     "ticket_free": {"es": "gratis", "en": "free"},
     "ticket_sold_out": {"es": "agotado", "en": "sold out"},
-    "ticket_seats_left": {"es": "quedan {seats}", "en": "{seats} left"},
     # Account and verification code
     "utter_ask_account_name": {
         "es": "Para crear tu cuenta necesito tu nombre y tu correo. ¿Cómo te llamas?",

@@ -147,6 +147,12 @@ DIALOGUE_TEXTS: dict[str, dict[str, str]] = {
         "es": "Tu registro quedó a medias; escribe «registrarme» para seguir donde te quedaste.",
         "en": "Your registration is half done; write \"register\" to carry on where you left off.",
     },
+    "empty_message": {
+        "es": "No recibí ningún texto. Escríbeme, por ejemplo, «quiero registrarme» o «¿cuánto "
+        "cuesta?».",
+        "en": "I didn't get any text. Write, for example, \"I want to register\" or \"how much "
+        "is it?\".",
+    },
     # Several open events
     "utter_ask_event_slug": {
         "es": "Hay varios eventos con registro abierto. ¿Cuál te interesa?",

@@ -77,6 +77,10 @@ class PushAwareRestInput(RestInput):
 
             events = await self._events(request, sender_id)
             earlier = [as_rest_message(sender_id, event) for event in undelivered_messages(events)]
+            if not text.strip():
+                # Nothing to understand: a hint instead of a guess, and nothing stored.
+                message = reply("empty_message", language_of_events(events))
+                return response.json(earlier + [{"recipient_id": sender_id, "text": message}])
             if len(text) > MAX_MESSAGE_LENGTH:
                 # Not passed to the engine, so nothing of it is stored.
                 language = language_of_events(events + [{"event": "user", "text": text[:200]}])

@@ -15,6 +15,7 @@ from bot.event_page_texts import page_language, page_text
 from bot.events import get_event, is_registration_open, ticket_availability
 from bot.models import Event
 from bot.settings import get_settings
+from bot.topics import seats_status
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 templates = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape())
@@ -67,11 +68,8 @@ def event_details(session: Session, event: Event, language: str) -> dict:
                 "name": ticket.display_name(language),
                 "description": (ticket.description or {}).get(language) or "",
                 "price": page_text("ticket_free", language) if money.is_zero() else money.display(),
-                "seats": (
-                    page_text("seats_left", language, seats=availability.seats_left)
-                    if availability.seats_left
-                    else page_text("sold_out", language)
-                ),
+                # As the organiser chose to show them: a count, "few left", or only sold out.
+                "seats": seats_status(event, availability.seats_left, language).capitalize(),
                 "sold_out": availability.seats_left == 0,
             }
         )

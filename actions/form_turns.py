@@ -1,0 +1,141 @@
+"""What a message means while the registration form waits for an answer.
+
+Most messages answer the question asked. The others are read here, before any
+slot is filled, so that a question, a request to stop or a correction is never
+stored as an answer: rasa#7639 and rasa#11175 show forms that lose or garble
+values when these turns go through the normal slot extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from rasa_sdk import Tracker
+
+from actions.conversation import latest_entity, latest_intent, latest_text, pressed
+from bot.questions import looks_like_question
+from bot.text import fold
+from bot.topics import find_topics
+from bot.validation import find_code, find_email, says_cancel
+
+# Whole messages that stop the form whatever the NLU model read, compared after
+# folding case and accents and dropping punctuation.
+STOP_MESSAGES = frozenset(
+    fold(phrase)
+    for phrase in (
+        "cancelar", "cancela", "cancelalo", "cancelar registro", "cancela el registro", "para",
+        "parale", "alto", "basta", "ya no", "ya no quiero", "ya no quiero seguir",
+        "no quiero seguir", "olvidalo", "olvídalo", "mejor no", "dejalo", "déjalo", "salir",
+        "stop", "cancel", "quit", "never mind", "nevermind", "forget it", "exit",
+        "i don't want to continue", "i dont want to continue", "i changed my mind",
+    )
+)
+CHANGE_WORDS = re.compile(
+    r"\b(cambi\w*|correg\w*|corrig\w*|modific\w*|actualiz\w*|equivoqu\w*|change|correct|fix|"
+    r"update|edit|wrong)\b",
+    re.IGNORECASE,
+)
+HANDOFF_WORDS = re.compile(
+    r"\b(persona|humano|humana|agente|alguien|asesor\w*|organizador\w*|equipo|person|human|"
+    r"agent|someone|somebody|staff|organi[sz]er\w*|team)\b",
+    re.IGNORECASE,
+)
+# Words that name each field of the form, in both languages.
+FIELD_WORDS = {
+    "ticket_type": re.compile(r"\b(entrada|boleto|ticket|tipo)\b", re.I),
+    "full_name": re.compile(r"\b(nombre|name)\b", re.I),
+    "phone": re.compile(r"\b(tel[eé]fono|celular|phone|n[uú]mero)\b", re.I),
+    "organisation": re.compile(r"\b(organizaci[oó]n|empresa|organi[sz]ation|company)\b", re.I),
+    "dietary": re.compile(r"\b(alimentaci[oó]n|comida|dieta|dietary|diet|food)\b", re.I),
+    "email": re.compile(r"\b(correo|email|e-mail|mail)\b", re.I),
+}
+
+
+# The new value after the field, as in "cambia mi nombre a Ana" or "change my phone to +52…".
+NEW_VALUE = re.compile(r"^\s*(?:(?:a|por|es|to|is|:)\s+)+(?P<value>\S.*)$", re.IGNORECASE)
+
+
+def new_value_in(text: str, field: str) -> str | None:
+    match = FIELD_WORDS[field].search(text)
+    rest = NEW_VALUE.match(text[match.end():]) if match else None
+    return rest.group("value").strip() if rest else None
+
+
+class TurnKind(Enum):
+    ANSWER = "answer"
+    STOP = "stop"
+    HANDOFF = "handoff"
+    CHANGE = "change"
+    QUESTION = "question"
+
+
+@dataclass(frozen=True)
+class FormTurn:
+    kind: TurnKind
+    field: str | None = None
+
+
+def _bare(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", fold(text)).split())
+
+
+def wants_to_stop(tracker: Tracker) -> bool:
+    """A stop button, a whole message such as "cancelar" or "ya no quiero", or the
+    NLU model's cancel intent together with words that say so."""
+    text = latest_text(tracker)
+    if pressed(tracker, "cancel"):
+        return True
+    if _bare(text) in STOP_MESSAGES:
+        return True
+    return latest_intent(tracker) == "cancel" and says_cancel(text)
+
+
+def named_field(tracker: Tracker, text: str) -> str | None:
+    field = latest_entity(tracker, "field")
+    if field is None:
+        field = next((name for name, pattern in FIELD_WORDS.items() if pattern.search(text)), None)
+    return field
+
+
+def read_turn(tracker: Tracker) -> FormTurn:
+    """Classify the latest message; anything not recognised is an answer."""
+    text = latest_text(tracker)
+    intent = latest_intent(tracker)
+    requested = tracker.get_slot("requested_slot")
+    if wants_to_stop(tracker):
+        return FormTurn(TurnKind.STOP)
+    if pressed(tracker, "human_handoff") or (intent == "human_handoff" and HANDOFF_WORDS.search(text)):
+        return FormTurn(TurnKind.HANDOFF)
+    if requested != "confirmation" and (pressed(tracker, "change_field") or CHANGE_WORDS.search(text)):
+        field = named_field(tracker, text)
+        if field is not None:
+            return FormTurn(TurnKind.CHANGE, field)
+    if text.startswith("/") or _holds_requested_value(requested, text):
+        return FormTurn(TurnKind.ANSWER)
+    if is_question(text, intent):
+        return FormTurn(TurnKind.QUESTION)
+    return FormTurn(TurnKind.ANSWER)
+
+
+def _holds_requested_value(requested: str | None, text: str) -> bool:
+    """An email or a code where one is asked is an answer, question mark or not."""
+    if requested == "account_email":
+        return find_email(text) is not None
+    if requested == "verification_code":
+        return find_code(text) is not None
+    return False
+
+
+def is_question(text: str, intent: str | None) -> bool:
+    """A question mark, or a question word or topic the NLU model also reads as a question.
+
+    A leading "como" or "is" alone is not enough: "como de todo" answers the
+    dietary question.
+    """
+    if "?" in text or "¿" in text:
+        return True
+    asks = intent in ("ask_event", "out_of_scope")
+    topics = bool(find_topics(text))
+    return (looks_like_question(text) and (topics or asks)) or (topics and intent == "ask_event")
