@@ -71,7 +71,7 @@ def _parse_item(number: int, item: object) -> FaqItem:
     questions = item.get("questions")
     answer = item.get("answer")
     if not isinstance(questions, dict) or not isinstance(answer, dict):
-        raise FaqConfigError(f"faq entry {number} needs 'questions' and 'answer', each with 'es' and optionally 'en'")
+        raise FaqConfigError(f"faq entry {number} needs 'questions' and 'answer', 'answer' with 'es' and 'en'")
 
     for field, values in (("questions", questions), ("answer", answer)):
         unknown = set(values) - set(FAQ_LANGUAGES)
@@ -96,8 +96,10 @@ def _parse_item(number: int, item: object) -> FaqItem:
     parsed_answer = {
         language: str(text).strip() for language, text in answer.items() if text and str(text).strip()
     }
-    if "es" not in parsed_answer:
-        raise FaqConfigError(f"faq entry {number}: missing the Spanish answer (answer: es: ...)")
+    for language, name in (("es", "Spanish"), ("en", "English")):
+        # Every reply exists in both languages; an English speaker never gets Spanish.
+        if language not in parsed_answer:
+            raise FaqConfigError(f"faq entry {number}: missing the {name} answer (answer: {language}: ...)")
     return FaqItem(parsed_questions, parsed_answer)
 
 

@@ -64,12 +64,16 @@ def test_loading_without_faq_removes_entries(session, demo_event, tmp_path):
     assert list_faq(session, demo_event) == []
 
 
-def test_english_answer_falls_back_to_spanish(session, demo_event):
+def test_every_answer_exists_in_both_languages(session, demo_event):
     certificate = list_faq(session, demo_event)[3]
 
-    assert "en" not in certificate.answer
-    assert certificate.answer_text("en") == certificate.answer_text("es")
-    assert certificate.answer_text("en").startswith("Sí, te enviamos una constancia digital")
+    assert certificate.answer_text("es").startswith("Sí, te enviamos una constancia digital")
+    assert certificate.answer_text("en").startswith("Yes, we email you a digital certificate")
+
+
+def test_an_entry_without_english_answer_is_refused():
+    with pytest.raises(FaqConfigError, match="missing the English answer"):
+        parse_faq([{"questions": {"es": ["¿Hay wifi?"]}, "answer": {"es": "Sí."}}])
 
 
 @pytest.mark.parametrize(
@@ -83,7 +87,7 @@ def test_english_answer_falls_back_to_spanish(session, demo_event):
         ([{"questions": {"es": ["¿Wifi?"]}, "answer": {"en": "Yes."}}], "faq entry 1: missing the Spanish answer"),
         ([{"questions": {"es": ["¿Wifi?"]}, "answer": {"es": "  "}}], "faq entry 1: missing the Spanish answer"),
         ([{"questions": {"es": ["¿Wifi?"], "fr": ["Wifi ?"]}, "answer": {"es": "Sí."}}], "unknown language fr"),
-        ([{"questions": {"es": "¿Wifi?"}, "answer": {"es": "Sí."}}, {"questions": {"es": ["x"]}, "answer": {}}],
+        ([{"questions": {"es": "¿Wifi?"}, "answer": {"es": "Sí.", "en": "Yes."}}, {"questions": {"es": ["x"]}, "answer": {}}],
          "faq entry 2: missing the Spanish answer"),
     ],
 )
@@ -93,10 +97,10 @@ def test_parse_faq_rejects_invalid(items, message):
 
 
 def test_parse_faq_accepts_single_question_string():
-    items = parse_faq([{"questions": {"es": "¿Hay wifi?"}, "answer": {"es": "Sí."}}])
+    items = parse_faq([{"questions": {"es": "¿Hay wifi?"}, "answer": {"es": "Sí.", "en": "Yes."}}])
 
     assert items[0].questions == {"es": ["¿Hay wifi?"]}
-    assert items[0].answer == {"es": "Sí."}
+    assert items[0].answer == {"es": "Sí.", "en": "Yes."}
 
 
 def test_invalid_faq_keeps_event_unchanged(session, demo_event, tmp_path):
@@ -147,14 +151,17 @@ def test_match_faq_scores_sorted(session, demo_event):
 
 
 def test_match_faq_sees_new_entry_without_retraining(session, demo_event, tmp_path):
-    faq = [{"questions": {"es": ["¿Se permiten mascotas?"]}, "answer": {"es": "No, solo perros de asistencia."}}]
+    faq = [{
+        "questions": {"es": ["¿Se permiten mascotas?"]},
+        "answer": {"es": "No, solo perros de asistencia.", "en": "No, only assistance dogs."},
+    }]
     load_event_file(session, write_event_file(tmp_path, faq=faq))
     session.commit()
 
     matches = match_faq(session, demo_event, "¿permiten mascotas?")
 
     assert len(matches) == 1
-    assert matches[0][0].answer_text("en") == "No, solo perros de asistencia."
+    assert matches[0][0].answer_text("en") == "No, only assistance dogs."
 
 
 # CLI

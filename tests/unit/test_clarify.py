@@ -1,0 +1,39 @@
+"""The options offered when the NLU model is unsure of a message."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions.clarify import likeliest_options, misunderstood_in_a_row
+
+
+def tracker_with(text: str, ranking: list[tuple[str, float]], earlier_intents: tuple[str, ...] = ()) -> Tracker:
+    message = {
+        "text": text,
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [{"name": name, "confidence": score} for name, score in ranking],
+        "entities": [],
+    }
+    events = [{"event": "user", "text": "x", "parse_data": {"intent": {"name": name}}} for name in earlier_intents]
+    events.append({"event": "user", "text": text, "parse_data": message})
+    return Tracker("unit", {}, message, events, False, None, None, "action_listen")
+
+
+def test_two_likeliest_intents_become_buttons():
+    tracker = tracker_with("mmm lo de la cosa", [("nlu_fallback", 0.4), ("register", 0.3), ("greet", 0.2),
+                                                 ("check_status", 0.1), ("cancel", 0.05)])
+    buttons = likeliest_options(tracker, "es")
+    assert [button["payload"] for button in buttons] == ["/register", "/check_status"]
+    assert buttons[0]["title"] == "Registrarme"
+
+
+def test_named_topics_come_first():
+    tracker = tracker_with("precio fecha", [("nlu_fallback", 0.4), ("ask_event", 0.3), ("register", 0.2)])
+    payloads = [button["payload"] for button in likeliest_options(tracker, "en")]
+    assert len(payloads) == 2
+    assert all(payload.startswith('/ask_event{"topic": ') for payload in payloads)
+
+
+def test_misunderstood_messages_in_a_row_are_counted():
+    assert misunderstood_in_a_row(tracker_with("???", [], ("greet",))) == 1
+    assert misunderstood_in_a_row(tracker_with("???", [], ("greet", "nlu_fallback"))) == 2
