@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .heldout import measured_entities
 from .metrics import NluResult, entity_f1, fallback_threshold, noise_margin, read_json
 from .settings import (
     BEGIN_MARKER,
@@ -316,8 +317,15 @@ def render_files(durations: dict[str, float]) -> list[str]:
 
 def render_section(results: dict[str, NluResult], core: dict, domain: dict, measurement: dict,
                    misses: list[str]) -> str:
-    entity_names = list(domain["entities"])
+    entity_names = measured_entities(domain)
     lines = render_header(measurement, misses)
+    unmeasured = [name for name in domain["entities"] if name not in entity_names]
+    if unmeasured:
+        lines += [
+            f"Not measured: {', '.join(unmeasured)}, because no training example annotates them, "
+            "so the model never extracts them from text.",
+            "",
+        ]
     lines += render_language_table(results, entity_names)
     lines += render_intent_table(results, list(domain["intents"]))
     lines += render_worst(results, entity_names)
