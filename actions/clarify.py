@@ -16,16 +16,21 @@ from bot.topics import find_topics
 # mean nothing on their own.
 OFFERED_INTENTS = ("register", "check_status", "ask_event", "cancel", "request_new_code", "human_handoff")
 MISUNDERSTOOD_BEFORE_HANDOFF = 2
+# Actions that run on every turn and say nothing about understanding.
+IGNORED_ACTIONS = {"action_listen", "action_extract_slots", "action_session_start"}
 OPTIONS = 2
 
 
 def misunderstood_in_a_row(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row fell back."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
+    """How many user messages in a row, the latest included, got no other answer
+    than this action."""
+    count = 1
+    events = list(tracker.events)
+    last_user = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=0)
+    for event in reversed(events[:last_user]):
+        if event.get("event") != "action" or event.get("name") in IGNORED_ACTIONS:
             continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != "nlu_fallback":
+        if event.get("name") != "action_clarify":
             break
         count += 1
     return count

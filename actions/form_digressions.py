@@ -20,7 +20,7 @@ from actions.form_turns import FormTurn, TurnKind, new_value_in
 from bot.db import session_scope
 from bot.questions import answer_question
 from bot.replies import CATALOGUE, intent_button, reply
-from bot.validation import MAX_FREE_TEXT_LENGTH
+from bot.validation import MAX_FREE_TEXT_LENGTH, display_phone
 
 STOP_ASKED = "asked"
 STOP_YES = "yes"
@@ -36,6 +36,15 @@ def slot_for_field(field: str, verified: bool) -> str:
     if field == "full_name" and not verified:
         return "account_name"
     return field
+
+
+def kept_value_message(slot: str, value: str | None, lang: str) -> str:
+    """Says which earlier value stays after an invalid correction."""
+    if value in (None, ""):
+        shown = reply("not_given", lang)
+    else:
+        shown = display_phone(value) if slot == "phone" else value
+    return reply("value_kept", lang, field=reply(f"field_{slot}", lang), value=shown)
 
 
 def stop_events() -> list[SlotSet]:
@@ -100,10 +109,7 @@ class FormDigressions:
             return [SlotSet(slot, None)]
         changed = await getattr(self, f"validate_{slot}")(new_value, dispatcher, tracker, domain)
         if changed.get(slot) is None:
-            lang = language(tracker)
-            dispatcher.utter_message(
-                text=reply("value_kept", lang, field=reply(f"field_{slot}", lang), value=tracker.get_slot(slot))
-            )
+            dispatcher.utter_message(text=kept_value_message(slot, tracker.get_slot(slot), language(tracker)))
             return [SlotSet(requested, None)]
         return [SlotSet(key, value) for key, value in changed.items()]
 

@@ -18,7 +18,7 @@ from actions.conversation import latest_entity, latest_intent, latest_text, pres
 from bot.questions import looks_like_question
 from bot.text import fold
 from bot.topics import find_topics
-from bot.validation import find_code, find_email, says_cancel
+from bot.validation import find_code, find_email
 
 # Whole messages that stop the form whatever the NLU model read, compared after
 # folding case and accents and dropping punctuation.
@@ -31,6 +31,14 @@ STOP_MESSAGES = frozenset(
         "stop", "cancel", "quit", "never mind", "nevermind", "forget it", "exit",
         "i don't want to continue", "i dont want to continue", "i changed my mind",
     )
+)
+# Words that ask to stop inside a longer message. "para", "alto" and "salir" are
+# left out: "¿para qué quieren mi correo?" is a question, not a stop; alone, as a
+# whole message, they are in STOP_MESSAGES.
+STOP_WORDS = re.compile(
+    r"\b(cancel\w*|detente|detener|basta|olv[ií]d\w*|ya no quiero|no quiero seguir|ya no|"
+    r"stop|quit|never ?mind|forget it|don'?t want)\b",
+    re.IGNORECASE,
 )
 CHANGE_WORDS = re.compile(
     r"\b(cambi\w*|correg\w*|corrig\w*|modific\w*|actualiz\w*|equivoqu\w*|change|correct|fix|"
@@ -83,13 +91,15 @@ def _bare(text: str) -> str:
 
 def wants_to_stop(tracker: Tracker) -> bool:
     """A stop button, a whole message such as "cancelar" or "ya no quiero", or the
-    NLU model's cancel intent together with words that say so."""
+    NLU model's cancel intent together with words that say so, in a message that
+    is not a question."""
     text = latest_text(tracker)
     if pressed(tracker, "cancel"):
         return True
     if _bare(text) in STOP_MESSAGES:
         return True
-    return latest_intent(tracker) == "cancel" and says_cancel(text)
+    asks = "?" in text or "¿" in text
+    return latest_intent(tracker) == "cancel" and not asks and bool(STOP_WORDS.search(text))
 
 
 def named_field(tracker: Tracker, text: str) -> str | None:

@@ -25,7 +25,7 @@ from actions.conversation import (
     latest_text,
     pressed,
 )
-from actions.form_digressions import STOP_YES, FormDigressions, stop_events
+from actions.form_digressions import STOP_YES, FormDigressions, kept_value_message, stop_events
 from actions.form_turns import FIELD_WORDS, TurnKind, new_value_in, read_turn, wants_to_stop
 from bot.accounts import CodeCheck
 from bot.db import session_scope
@@ -100,6 +100,15 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
                 # Nothing to ask: the submit action reports the existing registration.
                 return []
         return first + REGISTRATION_SLOTS
+
+    @staticmethod
+    def _given_now(tracker: Tracker, value: str) -> bool:
+        """True when ``value`` is in the latest message, not carried over from before.
+
+        Rasa checks every value again when the form starts after a hand-off,
+        and a code must not go out again then.
+        """
+        return value.casefold() in latest_text(tracker).casefold()
 
     def _asks_new_code(self, tracker: Tracker) -> bool:
         return latest_intent(tracker) == "request_new_code" or bool(RESEND_WORDS.search(latest_text(tracker)))
@@ -230,7 +239,7 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
             dispatcher.utter_message(text=reply("invalid_name", lang))
             return {"account_name": None}
         email = tracker.get_slot("account_email")
-        if email and tracker.get_slot("verification_code") is None:
+        if email and tracker.get_slot("verification_code") is None and self._given_now(tracker, name):
             # The email came first, in the same message; the code goes out now.
             return {"account_name": name, **self._send_code(dispatcher, tracker, name, email)}
         return {"account_name": name}
@@ -244,7 +253,9 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
             dispatcher.utter_message(text=reply("invalid_email", lang, value=candidate[:80]))
             return {"account_email": None}
         name = tracker.get_slot("account_name")
-        if not name:
+        if not name or not self._given_now(tracker, candidate):
+            # Given before the form was left: the code sent then is still asked
+            # for, and a new one is a button away.
             return {"account_email": email}
         return self._send_code(dispatcher, tracker, name, email)
 
@@ -325,7 +336,7 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
             return {"full_name": None}
 
     async def validate_phone(self, value, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if pressed(tracker, "deny") or is_skip_answer(value):
+        if value == SKIPPED or pressed(tracker, "deny") or is_skip_answer(value):
             return {"phone": SKIPPED}
         with session_scope() as session:
             region = event_for(session, tracker).country
@@ -336,7 +347,7 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
             return {"phone": None}
 
     def _validate_optional_text(self, slot: str, value: str, dispatcher, tracker: Tracker) -> dict[str, Any]:
-        if pressed(tracker, "deny") or is_skip_answer(value):
+        if value == SKIPPED or pressed(tracker, "deny") or is_skip_answer(value):
             return {slot: SKIPPED}
         try:
             return {slot: clean_free_text(value)}
@@ -379,8 +390,6 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
             if changed.get(field) is not None:
                 return {"confirmation": None, **changed}
             # An invalid correction keeps the earlier value; the summary shows it again.
-            lang = language(tracker)
-            kept = reply("value_kept", lang, field=reply(f"field_{field}", lang), value=tracker.get_slot(field))
-            dispatcher.utter_message(text=kept)
+            dispatcher.utter_message(text=kept_value_message(field, tracker.get_slot(field), language(tracker)))
             return {"confirmation": None}
         return {"confirmation": None, field: None}

@@ -32,25 +32,12 @@ NAME_INTRO = re.compile(
 NAME_END = re.compile(r"\s*(?:[,;.!?]|\by mi\b|\band my\b|\by quiero\b|\band i\b|\bcon correo\b)", re.IGNORECASE)
 
 
-# Words that ask to stop. The NLU model alone is not trusted for this while a
-# free-text answer is expected: names such as "Pedro Ruiz" can score as "cancel".
-CANCEL_WORDS = re.compile(
-    r"\b(cancel\w*|para|parar|paren|alto|detente|detener|basta|olv[ií]d\w*|ya no|no quiero seguir|salir|"
-    r"stop|quit|never ?mind|forget it|don'?t want|exit)\b",
-    re.IGNORECASE,
-)
-
-
 class InvalidValue(ValueError):
     """Raised when an answer does not match what the question expects."""
 
 
 def is_skip_answer(text: str) -> bool:
     return fold(text).strip(" .!¡¿?") in SKIP_ANSWERS
-
-
-def says_cancel(text: str) -> bool:
-    return bool(CANCEL_WORDS.search(text))
 
 
 def find_email(text: str) -> str | None:

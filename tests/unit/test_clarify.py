@@ -7,14 +7,21 @@ from rasa_sdk import Tracker
 from actions.clarify import likeliest_options, misunderstood_in_a_row
 
 
-def tracker_with(text: str, ranking: list[tuple[str, float]], earlier_intents: tuple[str, ...] = ()) -> Tracker:
+def tracker_with(text: str, ranking: list[tuple[str, float]], earlier_actions: tuple[str, ...] = ()) -> Tracker:
     message = {
         "text": text,
         "intent": {"name": "nlu_fallback", "confidence": 0.4},
         "intent_ranking": [{"name": name, "confidence": score} for name, score in ranking],
         "entities": [],
     }
-    events = [{"event": "user", "text": "x", "parse_data": {"intent": {"name": name}}} for name in earlier_intents]
+    events = []
+    for name in earlier_actions:
+        events += [
+            {"event": "user", "text": "x", "parse_data": {"intent": {"name": "inform"}}},
+            {"event": "action", "name": "action_extract_slots"},
+            {"event": "action", "name": name},
+            {"event": "action", "name": "action_listen"},
+        ]
     events.append({"event": "user", "text": text, "parse_data": message})
     return Tracker("unit", {}, message, events, False, None, None, "action_listen")
 
@@ -35,5 +42,7 @@ def test_named_topics_come_first():
 
 
 def test_misunderstood_messages_in_a_row_are_counted():
-    assert misunderstood_in_a_row(tracker_with("???", [], ("greet",))) == 1
-    assert misunderstood_in_a_row(tracker_with("???", [], ("greet", "nlu_fallback"))) == 2
+    assert misunderstood_in_a_row(tracker_with("???", [])) == 1
+    assert misunderstood_in_a_row(tracker_with("???", [], ("utter_greet",))) == 1
+    assert misunderstood_in_a_row(tracker_with("???", [], ("utter_greet", "action_clarify"))) == 2
+    assert misunderstood_in_a_row(tracker_with("???", [], ("action_clarify", "utter_greet"))) == 1

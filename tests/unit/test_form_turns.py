@@ -33,6 +33,9 @@ def tracker_for(text: str, intent: str, requested: str = "phone", entities: list
         # The model may read a name as cancel; without cancel words it is an answer.
         ("Pedro Ruiz", "cancel", "full_name", TurnKind.ANSWER),
         ("es para mi empresa", "inform", "organisation", TurnKind.ANSWER),
+        # Read as cancel by the model, but "para" here starts a question.
+        ("¿para qué quieren mi correo?", "cancel", "account_email", TurnKind.QUESTION),
+        ("ya no quiero seguir con esto", "cancel", "phone", TurnKind.STOP),
         ("¿cuánto cuesta la entrada VIP?", "ask_event", "phone", TurnKind.QUESTION),
         ("cuanto cuesta", "ask_event", "confirmation", TurnKind.QUESTION),
         ("how much is it?", "ask_event", "organisation", TurnKind.QUESTION),
