@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.accounts import MAX_CODE_ATTEMPTS, CodeCheck, check_code, issue_code
@@ -86,8 +87,11 @@ def test_existing_email_reuses_account(session):
     assert session.get(Account, again.account.id).name == "Ana Núñez"
 
 
-def test_emoji_name_stored_exactly(session):
-    issued = issue(session, email="x@example.com", name="María-José D’Ávila 🌮")
+@pytest.mark.parametrize("name", ["María-José D’Ávila 🌮", "Seán O'Brien", "Ana Núñez 🙋‍♀️"])
+def test_names_stored_exactly_as_typed(session, name):
+    """Apostrophes, curly quotes, accents and emoji, also in MySQL's utf8mb4."""
+    issued = issue(session, email="x@example.com", name=name)
+    session.commit()
     session.expire_all()
 
-    assert session.get(Account, issued.account.id).name == "María-José D’Ávila 🌮"
+    assert session.get(Account, issued.account.id).name == name
