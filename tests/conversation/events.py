@@ -62,7 +62,7 @@ def workshop_event() -> dict:
 
 @pytest.fixture(scope="module")
 def second_event(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Load the workshop with the administration command; close its registration afterwards."""
+    """Load the workshop with the administration command, and close its registration at teardown."""
     path = tmp_path_factory.mktemp("events") / f"{WORKSHOP_SLUG}.yml"
     path.write_text(yaml.safe_dump(workshop_event(), allow_unicode=True), encoding="utf-8")
     env = {**os.environ, **stack.extra_env, "VAR_DIR": str(stack.var_dir)}

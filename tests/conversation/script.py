@@ -38,7 +38,7 @@ def asks(chat: Chat, question: str, language: str) -> bool:
 
 @dataclass(frozen=True)
 class Attendee:
-    """The answers a scripted attendee gives; ``ticket`` is part of a ticket button's title."""
+    """The answers a scripted attendee gives. ``ticket`` is part of a ticket button's title."""
 
     name: str
     email: str

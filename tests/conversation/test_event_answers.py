@@ -78,7 +78,7 @@ def test_topic_question_answered_from_event(chat: Chat, message: str, language: 
 
     for fragment in expected:
         assert fragment in chat.text
-    # The overview would also list the prices; a topic answer does not.
+    # The overview would also list the prices, which a topic answer leaves out.
     if "1,500" not in " ".join(expected):
         assert "1,500" not in chat.text
 

@@ -199,7 +199,7 @@ def test_change_email_mid_form_verifies_new_one(chat: Chat, outbox):
     chat.send(corrected.email)
     assert corrected.email in chat.text
     chat.send(chat.latest_code(corrected.email))
-    # The ticket chosen before stays; the form goes on at the phone.
+    # The ticket chosen before stays, so the form goes on at the phone.
     assert asks(chat, "phone", "es")
 
     finish_form(chat, corrected)
