@@ -28,20 +28,21 @@ def language(tracker: Tracker) -> str:
 def event_for(session, tracker: Tracker) -> Event | None:
     """The event this conversation is about.
 
-    In order: an event button just pressed, the event chosen earlier, an open
-    event the latest message names, the only open event, the configured default.
-    With several open events and none chosen, the first open one stands in;
-    ``needs_event_choice`` tells the callers that should ask instead.
+    In order: an event button just pressed; outside a form, an open event the
+    latest message names ("¿dónde es la cumbre?"); the event chosen earlier;
+    the only open event; the configured default. With several open events and
+    none chosen, the first open one stands in; ``needs_event_choice`` tells the
+    callers that should ask instead.
     """
     pressed_slug = latest_entity(tracker, "event")
     chosen = get_event(session, pressed_slug) if pressed_slug else None
+    candidates = open_events(session)
+    if chosen is None and len(candidates) > 1 and not (tracker.active_loop or {}).get("name"):
+        chosen = detect_event(latest_text(tracker), candidates)
     if chosen is None and tracker.get_slot("event_slug"):
         chosen = get_event(session, tracker.get_slot("event_slug"))
     if chosen is not None:
         return chosen
-    candidates = open_events(session)
-    if len(candidates) > 1:
-        return detect_event(latest_text(tracker), candidates) or candidates[0]
     if candidates:
         return candidates[0]
     return get_event(session, get_settings().default_event_slug)

@@ -88,7 +88,8 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
         first = ["stop_confirmed"] if tracker.get_slot("stop_requested") else []
         account_id = tracker.get_slot("account_id")
         with session_scope() as session:
-            if not tracker.get_slot("event_slug") and len(open_events(session)) > 1:
+            if len(open_events(session)) > 1:
+                # Listed even once filled: the SDK validates only required slots.
                 first.append("event_slug")
             if account_id is None:
                 # The registration slots stay listed so that a ticket type named in the
