@@ -32,8 +32,9 @@ def test_demo_faq_loaded_in_order(session, demo_event):
         "¿Habrá wifi en el evento?",
         "¿Las charlas se graban?",
         "¿Entregan constancia de asistencia?",
+        "¿Para qué quieren mi correo?",
     ]
-    assert [entry.position for entry in entries] == [0, 1, 2, 3]
+    assert [entry.position for entry in entries] == [0, 1, 2, 3, 4]
     assert entries[0].questions["en"] == ["Is there parking at the venue?", "Where can I park?"]
 
 
@@ -110,7 +111,7 @@ def test_invalid_faq_keeps_event_unchanged(session, demo_event, tmp_path):
         load_event_file(session, path)
     session.rollback()
 
-    assert len(list_faq(session, demo_event)) == 4
+    assert len(list_faq(session, demo_event)) == 5
 
 
 # Matching
@@ -175,7 +176,7 @@ def test_cli_faq_list(capsys):
     assert main(["faq", "list", "--event", "cumbre-2027"]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     identifier, question, answer = lines[0].split("\t")
     assert identifier.isdigit()
     assert question == "¿Hay estacionamiento en la sede?"
