@@ -71,10 +71,6 @@ def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
-def latest_confidence(tracker: Tracker) -> float:
-    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
-
-
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
     for item in (tracker.latest_message or {}).get("entities") or []:
         if item.get("entity") == entity and item.get("value"):

@@ -2,8 +2,7 @@
 
 Most messages answer the question asked. The others are read here, before any
 slot is filled, so that a question, a request to stop or a correction is never
-stored as an answer: rasa#7639 and rasa#11175 show forms that lose or garble
-values when these turns go through the normal slot extraction.
+stored as an answer, and never resets a value already given.
 """
 
 from __future__ import annotations
