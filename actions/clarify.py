@@ -1,5 +1,6 @@
-"""The reply to a message the NLU model is unsure about: the two likeliest
-meanings as buttons, and a hand-off after repeated misunderstandings."""
+"""Replies to messages the assistant cannot act on: the two likeliest meanings
+as buttons, a hand-off after repeated misunderstandings, and a polite limit for
+what is out of scope. A question the event data answers is answered first."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 
-from actions.conversation import language, latest_text
-from bot.questions import topic_label
+from actions.conversation import event_for, language, latest_intent, latest_text
+from actions.form_turns import is_question
+from bot.db import session_scope
+from bot.prompts import build_message
+from bot.questions import answer_question, topic_label
 from bot.replies import intent_button, reply
 from bot.topics import find_topics
 
@@ -50,12 +54,29 @@ def likeliest_options(tracker: Tracker, lang: str) -> list[dict]:
     return buttons[:OPTIONS]
 
 
+def answer_if_asked(dispatcher, tracker: Tracker, lang: str) -> bool:
+    """Answer a question about the event that the NLU model took for something
+    else ("¿Hay internet inalámbrico?" read as inform); True when answered."""
+    text = latest_text(tracker)
+    if not is_question(text, latest_intent(tracker)):
+        return False
+    with session_scope() as session:
+        event = event_for(session, tracker)
+        answer = answer_question(session, event, text, lang) if event else None
+    if answer is None:
+        return False
+    dispatcher.utter_message(text=answer.text)
+    return True
+
+
 class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = language(tracker)
+        if answer_if_asked(dispatcher, tracker, lang):
+            return []
         handoff = intent_button(reply("button_handoff", lang), "human_handoff")
         if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_HANDOFF:
             dispatcher.utter_message(text=reply("clarify_offer_handoff", lang), buttons=[handoff])
@@ -65,4 +86,19 @@ class ActionClarify(Action):
             dispatcher.utter_message(text=reply("clarify", lang), buttons=options)
         else:
             dispatcher.utter_message(text=reply("utter_default", lang))
+        return []
+
+
+class ActionOutOfScope(Action):
+    """A polite limit, unless the message is in fact a question the event data answers."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        lang = language(tracker)
+        if answer_if_asked(dispatcher, tracker, lang):
+            return []
+        message = build_message("utter_out_of_scope", lang, tracker.current_slot_values())
+        dispatcher.utter_message(text=message["text"])
         return []

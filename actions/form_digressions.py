@@ -23,7 +23,8 @@ from bot.replies import CATALOGUE, intent_button, reply
 from bot.validation import MAX_FREE_TEXT_LENGTH, display_phone
 
 STOP_ASKED = "asked"
-STOP_YES = "yes"
+# Not a word an attendee types, so a raw answer never looks confirmed.
+STOP_YES = "stop_confirmed"
 INVALID_ANSWERS_BEFORE_HELP = 3
 # Slot that counts invalid answers in a row, as "<slot>:<count>".
 FAILURES_SLOT = "failed_answers"

@@ -17,7 +17,7 @@ from bot.replies import reply
 from bot.validation import InvalidValue
 
 # Value of both slots when the attendee stops before sending anything.
-DROPPED = "dropped"
+DROPPED = "handoff_dropped"
 MAX_QUESTION_LENGTH = 1000
 HANDOFF_SLOTS = ("handoff_question", "handoff_contact")
 

@@ -82,9 +82,10 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        if tracker.get_slot("stop_confirmed") == STOP_YES:
-            # The submit action sees the confirmed stop and drops the answers.
-            return []
+        if tracker.get_slot("stop_requested") and tracker.get_slot("stop_confirmed") == STOP_YES:
+            # Filled, so the form ends; the submit action sees the stop and drops the
+            # answers. The slot stays listed because the SDK validates only listed slots.
+            return ["stop_confirmed"]
         first = ["stop_confirmed"] if tracker.get_slot("stop_requested") else []
         account_id = tracker.get_slot("account_id")
         with session_scope() as session:
