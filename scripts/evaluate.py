@@ -12,7 +12,8 @@ training and test, and these are the steps:
    once case, accents and punctuation are ignored.
 2. Train the bilingual model from ``data/`` into ``reports/eval/model.tar.gz``
    (``models/`` is left alone), then one NLU-only model per language from that
-   language's file plus ``entities.yml``.
+   language's file plus the shared files of ``data/nlu/`` (synonyms, regexes
+   and lookup tables).
 3. Run ``rasa test nlu`` on each held-out set and on both together, and
    ``rasa test core`` on ``tests/stories``. Results go under ``reports/eval/``.
 4. Rewrite the NLU section of ``docs/benchmarks.md`` between its markers.

@@ -26,6 +26,7 @@ from .settings import (
     LANGUAGES,
     NLU_SETUPS,
     RASA_VENV,
+    SHARED_NLU,
     SUMMARY,
     WORST_INTENTS_SHOWN,
     rel,
@@ -279,8 +280,9 @@ def comparison_conclusion(results: dict[str, NluResult], entity_names: list[str]
         )
     setup = (
         "The per-language models are NLU-only, trained with the same config.yml and domain.yml on one language "
-        "file plus entities.yml. Each noise margin is twice the standard error of the difference, from the "
-        "number of held-out messages or annotated tokens, so small entity sets get wide margins."
+        f"file plus the shared {' and '.join(path.name for path in SHARED_NLU)}. Each noise margin is twice the "
+        "standard error of the difference, from the number of held-out messages or annotated tokens, so small "
+        "entity sets get wide margins."
     )
     return " ".join(sentences) + " " + setup + " " + verdict
 

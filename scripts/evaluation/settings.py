@@ -15,7 +15,8 @@ LANGUAGES = ("es", "en")
 LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
 HELDOUT = {lang: ROOT / "tests" / "nlu" / f"heldout_{lang}.yml" for lang in LANGUAGES}
 TRAINING_NLU = {lang: ROOT / "data" / "nlu" / f"{lang}.yml" for lang in LANGUAGES}
-SHARED_NLU = ROOT / "data" / "nlu" / "entities.yml"
+# Every other file in data/nlu/ (synonyms, regexes, lookup tables) is shared by both languages.
+SHARED_NLU = sorted(set((ROOT / "data" / "nlu").glob("*.yml")) - set(TRAINING_NLU.values()))
 
 # Result folders under reports/eval/, each named after the model and then the held-out set it was tested on.
 BILINGUAL_SETUPS = ("bilingual/es", "bilingual/en", "bilingual/all")

@@ -64,14 +64,15 @@ def train_bilingual() -> float:
 
 
 def train_one_language(lang: str) -> float:
-    """Train an NLU-only model on one language's examples and the shared synonyms and regex.
+    """Train an NLU-only model on one language's examples and the shared synonyms, regexes and lookup tables.
 
     The dialogue policies are left out because `rasa test nlu` never uses them.
     """
     with tempfile.TemporaryDirectory(prefix=f"nlu-{lang}-") as directory:
         data = Path(directory)
         shutil.copy(TRAINING_NLU[lang], data / TRAINING_NLU[lang].name)
-        shutil.copy(SHARED_NLU, data / SHARED_NLU.name)
+        for path in SHARED_NLU:
+            shutil.copy(path, data / path.name)
         return run_rasa(
             f"train-{lang}",
             ["train", "nlu", "--config", "config.yml", "--domain", "domain.yml", "--nlu", str(data),
