@@ -173,7 +173,8 @@ def render_language_table(results: dict[str, NluResult], entity_names: list[str]
         "",
         "Entity cells give F1 and, in brackets, the number of annotated tokens. \"Below fallback threshold\" "
         f"counts messages whose top intent scored under the FallbackClassifier threshold ({threshold}). The "
-        "assistant asks those attendees to rephrase, while `rasa test nlu` scores the top intent anyway. The "
+        "assistant offers those attendees the two likeliest meanings as buttons, while `rasa test nlu` scores "
+        "the top intent anyway. The "
         "count leaves out the classifier's ambiguity rule (top two intents within 0.1), so it is a lower bound. "
         "A high median confidence when wrong means the fallback does not catch the model's mistakes.",
         "",
