@@ -57,9 +57,13 @@ def send_email(to: str, subject: str, body: str, settings: Settings | None = Non
     """Send one plain-text message. Raises ``MailError`` when delivery fails."""
     settings = settings or get_settings()
     message = build_message(sender=settings.mail_from, to=to, subject=subject, body=body)
+    # Subjects and bodies stay out of the log: a verification code travels in both.
     if settings.smtp_host:
         send_by_smtp(message, settings)
-        logger.info("email sent by SMTP subject=%r", subject)
-    else:
+        logger.info("email sent by SMTP")
+        return
+    try:
         path = write_to_outbox(message, settings.outbox_dir)
-        logger.info("email written to outbox file=%s subject=%r", path.name, subject)
+    except OSError as error:
+        raise MailError(f"writing to the outbox {settings.outbox_dir} failed: {error}") from error
+    logger.info("email written to outbox file=%s", path.name)
