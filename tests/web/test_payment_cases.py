@@ -7,9 +7,10 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -226,7 +227,10 @@ def test_refund_outside_window_offers_transfer(payments):
     registration_id, _, link = pending_registration()
     httpx.get(approve(link))
     with session_scope() as session:
-        get_event(session, "cumbre-2027").refund_until = (utcnow() - timedelta(days=1)).date()
+        event = get_event(session, "cumbre-2027")
+        # Yesterday in the event's time zone: in UTC it can still be today there.
+        today_there = datetime.now(ZoneInfo(event.timezone)).date()
+        event.refund_until = today_there - timedelta(days=1)
 
     reply = cancel_by_chat(stored(registration_id).account_id, None, "es", confirmed=True)
 
