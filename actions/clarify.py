@@ -19,6 +19,8 @@ from bot.topics import find_topics
 # Intents worth offering back as a button; the rest (greet, affirm, inform...)
 # mean nothing on their own.
 OFFERED_INTENTS = ("register", "check_status", "ask_event", "cancel", "request_new_code", "human_handoff")
+# Before the email is verified there is no registration to cancel or new code to send.
+WITHOUT_ACCOUNT = tuple(name for name in OFFERED_INTENTS if name not in ("cancel", "request_new_code"))
 MISUNDERSTOOD_BEFORE_HANDOFF = 2
 # Actions that run on every turn and say nothing about understanding.
 IGNORED_ACTIONS = {"action_listen", "action_extract_slots", "action_session_start"}
@@ -47,9 +49,10 @@ def likeliest_options(tracker: Tracker, lang: str) -> list[dict]:
         intent_button(topic_label(topic, lang), "ask_event", {"topic": topic})
         for topic in find_topics(latest_text(tracker))
     ]
+    offered = OFFERED_INTENTS if tracker.get_slot("account_id") else WITHOUT_ACCOUNT
     for ranked in (tracker.latest_message or {}).get("intent_ranking") or []:
         name = ranked.get("name")
-        if name in OFFERED_INTENTS and not (name == "ask_event" and buttons):
+        if name in offered and not (name == "ask_event" and buttons):
             buttons.append(intent_button(reply(f"label_{name}", lang), name))
     return buttons[:OPTIONS]
 

@@ -21,8 +21,8 @@ DIALOGUE_TEXTS: dict[str, dict[str, str]] = {
         "me to talk to a person.",
     },
     "value_kept": {
-        "es": "Dejé {field} como estaba: {value}.",
-        "en": "I kept {field} as it was: {value}.",
+        "es": "Dejé «{field}» como estaba: {value}.",
+        "en": "I kept \"{field}\" as it was: {value}.",
     },
     "field_account_email": {"es": "Correo", "en": "Email"},
     "field_account_name": {"es": "Nombre", "en": "Name"},

@@ -34,6 +34,15 @@ def test_two_likeliest_intents_become_buttons():
     assert buttons[0]["title"] == "Registrarme"
 
 
+def test_cancel_offered_only_with_an_account():
+    ranking = [("nlu_fallback", 0.4), ("cancel", 0.3), ("register", 0.2), ("check_status", 0.1)]
+    tracker = tracker_with("mmm y eso otro", ranking)
+    assert [button["payload"] for button in likeliest_options(tracker, "es")] == ["/register", "/check_status"]
+
+    tracker.slots["account_id"] = "7"
+    assert [button["payload"] for button in likeliest_options(tracker, "es")] == ["/cancel", "/register"]
+
+
 def test_named_topics_come_first():
     tracker = tracker_with("precio fecha", [("nlu_fallback", 0.4), ("ask_event", 0.3), ("register", 0.2)])
     payloads = [button["payload"] for button in likeliest_options(tracker, "en")]
