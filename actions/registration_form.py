@@ -58,6 +58,8 @@ CONFIRMED = "confirmed"
 RESEND_WORDS = re.compile(r"(reenv|otro c[oó]digo|nuevo c[oó]digo|new code|resend|another code)", re.I)
 TICKET_WORDS = re.compile(r"\b(entrada|boleto|ticket|pase|pass)", re.I)
 CONFIRM_WORDS = re.compile(r"^\s*(s[ií]|confirm[oa]?r?|correcto|ok|yes|confirm|todo bien|de acuerdo)\b", re.I)
+
+
 class ValidateRegistrationForm(FormDigressions, FormValidationAction):
     def name(self) -> str:
         return "validate_registration_form"
@@ -67,11 +69,13 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
         if not (requested and is_new_user_turn(tracker)):
             return await super().run(dispatcher, tracker, domain)
         if requested == "verification_code" and self._asks_new_code(tracker):
-            turn_events = None
-        else:
-            turn_events = await self.handle_turn(read_turn(tracker), dispatcher, tracker, domain)
-        if turn_events is None and read_turn(tracker).kind is TurnKind.HANDOFF:
+            # A request for a new code is an answer to the code question.
+            return await super().run(dispatcher, tracker, domain)
+        turn = read_turn(tracker)
+        if turn.kind is TurnKind.HANDOFF:
+            # Rejected on purpose: the hand-off rule takes over, and the values stay.
             return []
+        turn_events = await self.handle_turn(turn, dispatcher, tracker, domain)
         if turn_events is not None:
             tracker.add_slots(turn_events)
             next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
