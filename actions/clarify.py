@@ -16,7 +16,7 @@ from bot.questions import answer_question, topic_label
 from bot.replies import intent_button, reply
 from bot.topics import find_topics
 
-# Intents worth offering back as a button; the rest (greet, affirm, inform...)
+# Intents worth offering back as a button. The others (greet, affirm, inform...)
 # mean nothing on their own.
 OFFERED_INTENTS = ("register", "check_status", "ask_event", "cancel", "request_new_code", "human_handoff")
 # Before the email is verified there is no registration to cancel or new code to send.
@@ -28,8 +28,7 @@ OPTIONS = 2
 
 
 def misunderstood_in_a_row(tracker: Tracker) -> int:
-    """How many user messages in a row, the latest included, got no other answer
-    than this action."""
+    """Count the user messages in a row, the latest included, that only this action handled."""
     count = 1
     events = list(tracker.events)
     last_user = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=0)
@@ -57,9 +56,9 @@ def likeliest_options(tracker: Tracker, lang: str) -> list[dict]:
     return buttons[:OPTIONS]
 
 
-def answer_if_asked(dispatcher, tracker: Tracker, lang: str) -> bool:
-    """Answer a question about the event that the NLU model took for something
-    else ("¿Hay internet inalámbrico?" read as inform); True when answered."""
+def answer_question_if_any(dispatcher, tracker: Tracker, lang: str) -> bool:
+    """Send the answer to a question about the event that the NLU model classified
+    as another intent ("¿Hay internet inalámbrico?" as inform). Return True when sent."""
     text = latest_text(tracker)
     if not is_question(text, latest_intent(tracker)):
         return False
@@ -78,7 +77,7 @@ class ActionClarify(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = language(tracker)
-        if answer_if_asked(dispatcher, tracker, lang):
+        if answer_question_if_any(dispatcher, tracker, lang):
             return []
         handoff = intent_button(reply("button_handoff", lang), "human_handoff")
         if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_HANDOFF:
@@ -100,7 +99,7 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = language(tracker)
-        if answer_if_asked(dispatcher, tracker, lang):
+        if answer_question_if_any(dispatcher, tracker, lang):
             return []
         message = build_message("utter_out_of_scope", lang, tracker.current_slot_values())
         dispatcher.utter_message(text=message["text"])

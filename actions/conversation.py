@@ -31,8 +31,8 @@ def event_for(session, tracker: Tracker) -> Event | None:
     In order: an event button just pressed; outside a form, an open event the
     latest message names ("¿dónde es la cumbre?"); the event chosen earlier;
     the only open event; the configured default. With several open events and
-    none chosen, the first open one stands in; ``needs_event_choice`` tells the
-    callers that should ask instead.
+    none chosen, it returns the first open one, so callers that must ask first
+    check ``needs_event_choice``.
     """
     pressed_slug = latest_entity(tracker, "event")
     chosen = get_event(session, pressed_slug) if pressed_slug else None
@@ -49,7 +49,7 @@ def event_for(session, tracker: Tracker) -> Event | None:
 
 
 def needs_event_choice(session, tracker: Tracker) -> bool:
-    """True when several events are open and nothing in the conversation says which."""
+    """Return True when several events are open and the conversation names none of them."""
     if latest_entity(tracker, "event") or tracker.get_slot("event_slug"):
         return False
     candidates = open_events(session)
@@ -57,7 +57,7 @@ def needs_event_choice(session, tracker: Tracker) -> bool:
 
 
 def remember_event(tracker: Tracker, event: Event | None) -> list[dict]:
-    """The slot event that keeps ``event`` for the rest of the conversation."""
+    """Return the slot event that keeps ``event`` for the rest of the conversation."""
     if event is None or tracker.get_slot("event_slug") == event.slug:
         return []
     return [SlotSet("event_slug", event.slug)]

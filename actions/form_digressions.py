@@ -2,9 +2,9 @@
 corrections, event choice, and help after repeated invalid answers.
 
 Each handler returns the slot events of the turn. They always include a slot
-event besides ``requested_slot``, so Rasa's form does not reject the turn; it
-then asks the first empty required slot, which is the question the attendee
-was answering unless a correction emptied an earlier one.
+event besides ``requested_slot``, so Rasa's form does not reject the turn. The
+form then requests the first empty required slot: the same question, unless a
+correction emptied an earlier one.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from bot.questions import answer_question
 from bot.replies import CATALOGUE, intent_button, reply
 from bot.validation import MAX_FREE_TEXT_LENGTH, display_phone
 
-STOP_ASKED = "asked"
-# Not a word an attendee types, so a raw answer never looks confirmed.
+STOP_REQUESTED = "requested"
+# Not a word an attendee types, so raw text never matches a confirmed stop.
 STOP_YES = "stop_confirmed"
 INVALID_ANSWERS_BEFORE_HELP = 3
 # Slot that counts invalid answers in a row, as "<slot>:<count>".
@@ -31,7 +31,7 @@ FAILURES_SLOT = "failed_answers"
 
 
 def slot_for_field(field: str, verified: bool) -> str:
-    """The slot behind a field name; before verification the name is the account's."""
+    """Return the slot behind a field name. Before verification, the name is the account's."""
     if field == "email":
         return "account_email"
     if field == "full_name" and not verified:
@@ -40,12 +40,12 @@ def slot_for_field(field: str, verified: bool) -> str:
 
 
 def kept_value_message(slot: str, value: str | None, lang: str) -> str:
-    """Says which earlier value stays after an invalid correction."""
+    """Build the message naming the value kept after an invalid correction."""
     if value in (None, ""):
-        shown = reply("not_given", lang)
+        displayed = reply("not_given", lang)
     else:
-        shown = display_phone(value) if slot == "phone" else value
-    return reply("value_kept", lang, field=reply(f"field_{slot}", lang), value=shown)
+        displayed = display_phone(value) if slot == "phone" else value
+    return reply("value_kept", lang, field=reply(f"field_{slot}", lang), value=displayed)
 
 
 def stop_events() -> list[SlotSet]:
@@ -58,16 +58,12 @@ class FormDigressions:
     async def handle_turn(
         self, turn: FormTurn, dispatcher: CollectingDispatcher, tracker: Tracker, domain
     ) -> list[SlotSet] | None:
-        """Events for a turn that is not an answer, or None to read it as an answer.
-
-        A hand-off request also returns None: the form rejects the turn, so the
-        hand-off rule takes over and the values given so far stay in their slots.
-        """
+        """Return the slot events of a question, stop or correction, or None for an answer."""
         requested = tracker.get_slot("requested_slot")
         if turn.kind is TurnKind.STOP:
             if requested == "stop_confirmed":
                 return None
-            return [SlotSet("stop_requested", STOP_ASKED), SlotSet(requested, None)]
+            return [SlotSet("stop_requested", STOP_REQUESTED), SlotSet(requested, None)]
         if turn.kind is TurnKind.QUESTION:
             self._answer_question(dispatcher, tracker)
             return [SlotSet(requested, None)]

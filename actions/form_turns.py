@@ -31,9 +31,9 @@ STOP_MESSAGES = frozenset(
         "i don't want to continue", "i dont want to continue", "i changed my mind",
     )
 )
-# Words that ask to stop inside a longer message. "para", "alto" and "salir" are
-# left out: "¿para qué quieren mi correo?" is a question, not a stop; alone, as a
-# whole message, they are in STOP_MESSAGES.
+# Words that request a stop inside a longer message. "para", "alto" and "salir"
+# are left out because "¿para qué quieren mi correo?" is a question, not a stop.
+# As a whole message they are in STOP_MESSAGES.
 STOP_WORDS = re.compile(
     r"\b(cancel\w*|detente|detener|basta|olv[ií]d\w*|ya no quiero|no quiero seguir|ya no|"
     r"stop|quit|never ?mind|forget it|don'?t want)\b",
@@ -89,9 +89,11 @@ def _bare(text: str) -> str:
 
 
 def wants_to_stop(tracker: Tracker) -> bool:
-    """A stop button, a whole message such as "cancelar" or "ya no quiero", or the
-    NLU model's cancel intent together with words that say so, in a message that
-    is not a question."""
+    """Tell whether the attendee asks to stop the form.
+
+    A stop button or a whole message such as "cancelar" is enough. Otherwise the
+    NLU model's cancel intent needs stop words too, in a message that is not a question.
+    """
     text = latest_text(tracker)
     if pressed(tracker, "cancel"):
         return True
@@ -129,7 +131,7 @@ def read_turn(tracker: Tracker) -> FormTurn:
 
 
 def _holds_requested_value(requested: str | None, text: str) -> bool:
-    """An email or a code where one is asked is an answer, question mark or not."""
+    """Tell whether the message contains the email or code the form requested, question mark or not."""
     if requested == "account_email":
         return find_email(text) is not None
     if requested == "verification_code":
@@ -138,10 +140,10 @@ def _holds_requested_value(requested: str | None, text: str) -> bool:
 
 
 def is_question(text: str, intent: str | None) -> bool:
-    """A question mark, or a question word or topic the NLU model also reads as a question.
+    """Tell whether the message is a question about the event.
 
-    A leading "como" or "is" alone is not enough: "como de todo" answers the
-    dietary question.
+    A question mark is enough. A leading question word or a topic word also needs
+    the NLU model's ask_event or out_of_scope intent, because "como de todo" is a dietary answer.
     """
     if "?" in text or "¿" in text:
         return True

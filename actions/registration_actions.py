@@ -115,7 +115,7 @@ class ActionSubmitRegistration(Action):
 
 
 def drop_answers(tracker: Tracker) -> list[dict[str, Any]]:
-    """Empty the form's answers; a verified account stays signed in."""
+    """Return the slot events that empty the form's answers. A verified account stays signed in."""
     slots = [*FORM_VALUE_SLOTS, FAILURES_SLOT]
     if tracker.get_slot("account_id") is None:
         slots += ACCOUNT_SLOTS

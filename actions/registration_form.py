@@ -87,8 +87,8 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
         if tracker.get_slot("stop_requested") and tracker.get_slot("stop_confirmed") == STOP_YES:
-            # Filled, so the form ends; the submit action sees the stop and drops the
-            # answers. The slot stays listed because the SDK validates only listed slots.
+            # Filled, so the form ends and the submit action drops the answers. The slot
+            # stays listed because the SDK validates only listed slots.
             return ["stop_confirmed"]
         first = ["stop_confirmed"] if tracker.get_slot("stop_requested") else []
         account_id = tracker.get_slot("account_id")
@@ -395,7 +395,7 @@ class ValidateRegistrationForm(FormDigressions, FormValidationAction):
             changed = await validate(new_value, dispatcher, tracker, domain)
             if changed.get(field) is not None:
                 return {"confirmation": None, **changed}
-            # An invalid correction keeps the earlier value; the summary shows it again.
+            # An invalid correction keeps the earlier value, and the summary shows it again.
             dispatcher.utter_message(text=kept_value_message(field, tracker.get_slot(field), language(tracker)))
             return {"confirmation": None}
         return {"confirmation": None, field: None}

@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     handoffs_list = handoffs.add_parser("list", help="print open requests: id, created, language, contact, question")
     handoffs_list.add_argument("--event", metavar="SLUG", help="only requests for this event")
     handoffs_list.add_argument("--all", action="store_true", help="include closed requests")
-    handoffs_close = handoffs.add_parser("close", help="mark a request as answered")
+    handoffs_close = handoffs.add_parser("close", help="mark a request as handled by the organisers")
     handoffs_close.add_argument("id", type=int)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

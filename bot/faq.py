@@ -97,7 +97,7 @@ def _parse_item(number: int, item: object) -> FaqItem:
         language: str(text).strip() for language, text in answer.items() if text and str(text).strip()
     }
     for language, name in (("es", "Spanish"), ("en", "English")):
-        # Every reply exists in both languages; an English speaker never gets Spanish.
+        # Every reply exists in both languages, so an English speaker never gets Spanish.
         if language not in parsed_answer:
             raise FaqConfigError(f"faq entry {number}: missing the {name} answer (answer: {language}: ...)")
     return FaqItem(parsed_questions, parsed_answer)

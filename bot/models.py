@@ -105,7 +105,7 @@ class FaqEntry(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Ways of asking, per language: {"es": ["¿Hay estacionamiento?", ...], "en": [...]}
     questions: Mapped[dict] = mapped_column(JSON)
-    # {"es": ..., "en": ...}, where a missing "en" means the Spanish answer is used.
+    # {"es": ..., "en": ...}. Loading requires both; rows stored before that may lack "en".
     answer: Mapped[dict] = mapped_column(JSON)
 
     def answer_text(self, language: str) -> str:

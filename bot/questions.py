@@ -17,7 +17,7 @@ from bot.topics import TOPICS, answer_topic, find_topics
 # topics: the organiser wrote that answer for this very question.
 CONFIDENT_FAQ_SCORE = 0.7
 
-# Topics answered for one message; a longer answer is hard to read in a chat.
+# Most topics answered for one message, because a longer reply is hard to read in a chat.
 MAX_TOPICS_PER_ANSWER = 3
 
 # Question words at the start of a message, folded, Spanish and English.

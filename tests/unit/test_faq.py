@@ -72,7 +72,7 @@ def test_every_answer_exists_in_both_languages(session, demo_event):
     assert certificate.answer_text("en").startswith("Yes, we email you a digital certificate")
 
 
-def test_an_entry_without_english_answer_is_refused():
+def test_faq_without_english_answer_rejected():
     with pytest.raises(FaqConfigError, match="missing the English answer"):
         parse_faq([{"questions": {"es": ["¿Hay wifi?"]}, "answer": {"es": "Sí."}}])
 
