@@ -39,7 +39,7 @@ STOP_WORDS = frozenset(
     alli ahi aqui hacer tiene tienen hago da dan dar habra evento
     an and are at be can could did do does for from have how i if in is it me my of on or please
     the there to we what when where which who will with would you your any hi hello thanks
-    know want like get need event
+    know want like get need event much many
     """.split()
 )
 
@@ -124,7 +124,8 @@ def _content_words(text: str) -> dict[str, float]:
     """Map each meaningful word of ``text``, singular-ised, to its weight."""
     words: dict[str, float] = {}
     for token in tokenize(text):
-        if token in STOP_WORDS:
+        # Single letters are left from contractions ("what's") and initials.
+        if token in STOP_WORDS or len(token) < 2:
             continue
         weight = TOPIC_WORD_WEIGHT if is_topic_word(token) else 1.0
         # Dropping a final "s" makes most Spanish and English plurals equal their singular.
@@ -153,6 +154,25 @@ def similarity(message: dict[str, float], question: dict[str, float]) -> float:
         if match is not None:
             shared += min(weight, question[match])
     return 2 * shared / total
+
+
+def covers_subject(entry: FaqEntry, text: str) -> bool:
+    """Tell whether ``entry`` contains every word of ``text`` that is neither a stop word nor a topic word.
+
+    "¿Cuánto cuesta el estacionamiento?" asks about parking, not about ticket
+    prices: its only distinct word, "estacionamiento", is in the parking entry.
+    A message with no distinct word ("¿cuánto cuesta?") is covered by no entry.
+    """
+    distinct = [word for word, weight in _content_words(text).items() if weight == 1.0]
+    if not distinct:
+        return False
+    entry_words = [
+        word
+        for language in FAQ_LANGUAGES
+        for variant in entry.questions.get(language, [])
+        for word in _content_words(variant)
+    ]
+    return all(any(_same_word(word, other) for other in entry_words) for word in distinct)
 
 
 def match_faq(session: Session, event: Event, text: str) -> list[tuple[FaqEntry, float]]:

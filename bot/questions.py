@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.faq import match_faq
+from bot.faq import covers_subject, match_faq
 from bot.models import Event
 from bot.replies import reply
 from bot.text import fold
@@ -27,6 +27,15 @@ QUESTION_START = re.compile(
 )
 
 
+# Questions about the assistant itself, folded, matched anywhere in the message.
+CAPABILITY_QUESTION = re.compile(
+    r"\b(que (puedes|sabes|podes) hacer|en que (me )?(puedes|podes) ayudar|para que sirves|"
+    r"que haces|como funcionas|que eres|quien eres|"
+    r"what (can|do) you do|what are you|who are you|how can you help|how do you work|"
+    r"what can i ask)\b"
+)
+
+
 @dataclass(frozen=True)
 class Answer:
     """The text to send and what it answers: a topic key, several joined by "+", or "faq:<id>"."""
@@ -38,11 +47,18 @@ class Answer:
 def answer_question(session: Session, event: Event, text: str, language: str) -> Answer | None:
     """Answer ``text`` from the event's FAQ or its stored data, or return None when neither matches.
 
-    A confident FAQ match wins. Otherwise each named topic is answered (at most
-    ``MAX_TOPICS_PER_ANSWER``), and a weaker FAQ match is the last resort.
+    A question about what the assistant does gets its capabilities. A
+    confident FAQ match wins, and so does a weaker one that names everything
+    the message asks about beyond topic words ("¿cuánto cuesta el
+    estacionamiento?" is the parking entry, not the ticket prices). Otherwise
+    each named topic is answered (at most ``MAX_TOPICS_PER_ANSWER``), and a
+    weaker FAQ match is the last resort.
     """
+    if asks_capabilities(text):
+        return Answer(reply("assistant_capabilities", language), "capabilities")
+
     matches = match_faq(session, event, text)
-    if matches and matches[0][1] >= CONFIDENT_FAQ_SCORE:
+    if matches and (matches[0][1] >= CONFIDENT_FAQ_SCORE or covers_subject(matches[0][0], text)):
         return _faq_answer(matches[0][0], language)
 
     topics = find_topics(text)[:MAX_TOPICS_PER_ANSWER]
@@ -57,6 +73,11 @@ def answer_question(session: Session, event: Event, text: str, language: str) ->
 
 def _faq_answer(entry, language: str) -> Answer:
     return Answer(entry.answer_text(language), f"faq:{entry.id}")
+
+
+def asks_capabilities(text: str) -> bool:
+    """Tell whether ``text`` asks what the assistant can do, as in "¿qué puedes hacer?"."""
+    return bool(CAPABILITY_QUESTION.search(fold(text)))
 
 
 def looks_like_question(text: str) -> bool:

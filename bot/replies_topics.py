@@ -70,6 +70,17 @@ TOPIC_TEXTS: dict[str, dict[str, str]] = {
     "topic_label_deadline": {"es": "Fecha límite de registro", "en": "Registration deadline"},
     "topic_label_accessibility": {"es": "Accesibilidad", "en": "Accessibility"},
     "topic_label_contact": {"es": "Contacto", "en": "Contact"},
+    "assistant_capabilities": {
+        "es": "Puedo registrarte y cobrar tu entrada con PayPal, decirte cómo va tu registro o "
+        "tu pago, reenviarte el código de verificación, cancelar tu registro y contestar "
+        "preguntas sobre el evento: fechas, sede, precios, lugares, qué incluye, reembolsos, "
+        "accesibilidad y más. Si necesitas a una persona, escribe «hablar con una persona».",
+        "en": "I can register you and take your ticket payment with PayPal, tell you how your "
+        "registration or payment is going, send you a new verification code, cancel your "
+        "registration and answer questions about the event: dates, venue, prices, seats, "
+        "what is included, refunds, accessibility and more. If you need a person, write "
+        "\"talk to a person\".",
+    },
     # Email to the organisers about a hand-off request. Organisers read Spanish, and the
     # English text exists because every catalogue key has both languages.
     "handoff_email_subject": {

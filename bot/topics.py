@@ -39,8 +39,8 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "how do i get",
     ),
     "prices": (
-        "precio*", "costo*", "coste", "cuesta", "cuestan", "vale", "valen", "tarifa*",
-        "cuanto cuesta", "cuanto cuestan", "cuanto es", "cuanto sale", "cuanto vale",
+        "precio*", "costo*", "coste", "cuesta", "cuestan", "valen", "tarifa*",
+        "cuanto cuesta", "cuanto cuestan", "cuanto es", "cuanto sale", "cuanto vale", "cuanto valen",
         "cuanto cobran", "cuanto pago", "cuanto hay que pagar",
         "price*", "cost", "costs", "fee", "fees", "how much",
     ),
@@ -77,6 +77,12 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "hablar con los organizadores", "contact*", "organiser*", "organizer*",
     ),
 }
+
+# Single words that name the place rather than ask about it: in "is the venue
+# wheelchair accessible?" the question is accessibility. A topic matched only by
+# these words is dropped when the message names another topic. "vale" (Spain's
+# "OK") is left out of the price words for the same reason.
+SUBJECT_WORDS = frozenset(("lugar", "sede", "recinto", "venue", "location"))
 
 # Common words never read as a typo of a topic word: "there" is not "where", and
 # "transferencia" (a bank transfer, a way to pay) is not "transferir" (a ticket).
@@ -175,6 +181,7 @@ def find_topics(text: str) -> list[str]:
     used = [False] * len(tokens)
     scores: dict[str, int] = {}
     first_seen: dict[str, int] = {}
+    asked: set[str] = set()
 
     for pattern in PATTERNS:
         for start in range(len(tokens)):
@@ -187,8 +194,11 @@ def find_topics(text: str) -> list[str]:
                 used[index] = True
             scores[pattern.topic] = scores.get(pattern.topic, 0) + len(pattern.words)
             first_seen[pattern.topic] = min(first_seen.get(pattern.topic, start), start)
+            if pattern.words != (tokens[start],) or tokens[start] not in SUBJECT_WORDS:
+                asked.add(pattern.topic)
 
-    return sorted(scores, key=lambda topic: (-scores[topic], first_seen[topic]))
+    topics = [topic for topic in scores if topic in asked] or list(scores)
+    return sorted(topics, key=lambda topic: (-scores[topic], first_seen[topic]))
 
 
 def answer_topic(session: Session, event: Event, topic: str, language: str) -> str:
