@@ -14,6 +14,7 @@ from bot.db import session_scope
 from bot.prompts import build_message
 from bot.questions import answer_question, topic_label
 from bot.replies import intent_button, reply
+from bot.text import is_keyboard_mash
 from bot.topics import find_topics
 
 # Intents worth offering back as a button. The others (greet, affirm, inform...)
@@ -32,13 +33,22 @@ def misunderstood_in_a_row(tracker: Tracker) -> int:
     count = 1
     events = list(tracker.events)
     last_user = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=0)
-    for event in reversed(events[:last_user]):
+    for index in reversed(range(last_user)):
+        event = events[index]
         if event.get("event") != "action" or event.get("name") in IGNORED_ACTIONS:
             continue
-        if event.get("name") != "action_clarify":
+        if not _misunderstood(event.get("name"), _user_text_before(events, index)):
             break
         count += 1
     return count
+
+
+def _misunderstood(action: str | None, text: str) -> bool:
+    return action == "action_clarify" or (action == "action_out_of_scope" and is_keyboard_mash(text))
+
+
+def _user_text_before(events: list[dict], index: int) -> str:
+    return next((event.get("text") or "" for event in reversed(events[:index]) if event.get("event") == "user"), "")
 
 
 def likeliest_options(tracker: Tracker, lang: str) -> list[dict]:
@@ -71,28 +81,36 @@ def answer_question_if_any(dispatcher, tracker: Tracker, lang: str) -> bool:
     return True
 
 
+def clarify(dispatcher, tracker: Tracker, lang: str) -> None:
+    """Send the two likeliest meanings as buttons, or a hand-off offer after repeated misunderstandings."""
+    handoff = intent_button(reply("button_handoff", lang), "human_handoff")
+    if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_HANDOFF:
+        dispatcher.utter_message(text=reply("clarify_offer_handoff", lang), buttons=[handoff])
+        return
+    options = likeliest_options(tracker, lang)
+    if options:
+        dispatcher.utter_message(text=reply("clarify", lang), buttons=options)
+    else:
+        dispatcher.utter_message(text=reply("utter_default", lang))
+
+
 class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = language(tracker)
-        if answer_question_if_any(dispatcher, tracker, lang):
-            return []
-        handoff = intent_button(reply("button_handoff", lang), "human_handoff")
-        if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_HANDOFF:
-            dispatcher.utter_message(text=reply("clarify_offer_handoff", lang), buttons=[handoff])
-            return []
-        options = likeliest_options(tracker, lang)
-        if options:
-            dispatcher.utter_message(text=reply("clarify", lang), buttons=options)
-        else:
-            dispatcher.utter_message(text=reply("utter_default", lang))
+        if not answer_question_if_any(dispatcher, tracker, lang):
+            clarify(dispatcher, tracker, lang)
         return []
 
 
 class ActionOutOfScope(Action):
-    """A polite limit, unless the message is in fact a question the event data answers."""
+    """A polite limit, unless the message is in fact a question the event data answers.
+
+    A keyboard mash ("asdf qwer") that the NLU model read as out of scope was
+    not understood, so it gets the clarifying options instead.
+    """
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -100,6 +118,9 @@ class ActionOutOfScope(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = language(tracker)
         if answer_question_if_any(dispatcher, tracker, lang):
+            return []
+        if is_keyboard_mash(latest_text(tracker)):
+            clarify(dispatcher, tracker, lang)
             return []
         message = build_message("utter_out_of_scope", lang, tracker.current_slot_values())
         dispatcher.utter_message(text=message["text"])

@@ -157,22 +157,31 @@ def similarity(message: dict[str, float], question: dict[str, float]) -> float:
 
 
 def covers_subject(entry: FaqEntry, text: str) -> bool:
-    """Tell whether ``entry`` contains every word of ``text`` that is neither a stop word nor a topic word.
+    """Tell whether a question variant of ``entry`` has the same distinct words as ``text``.
 
-    "¿Cuánto cuesta el estacionamiento?" asks about parking, not about ticket
-    prices: its only distinct word, "estacionamiento", is in the parking entry.
-    A message with no distinct word ("¿cuánto cuesta?") is covered by no entry.
+    Distinct words are neither stop words nor topic words. "¿Cuánto cuesta el
+    estacionamiento?" and "¿Hay estacionamiento en la sede?" both have only
+    "estacionamiento", so the message asks about parking, not ticket prices.
+    "¿Tienen un correo de contacto?" shares "correo" with "¿Por qué me piden mi
+    correo?", but that variant also has "piden", so it is another question.
     """
-    distinct = [word for word, weight in _content_words(text).items() if weight == 1.0]
-    if not distinct:
+    message = _distinct_words(text)
+    if not message:
         return False
-    entry_words = [
-        word
-        for language in FAQ_LANGUAGES
-        for variant in entry.questions.get(language, [])
-        for word in _content_words(variant)
-    ]
-    return all(any(_same_word(word, other) for other in entry_words) for word in distinct)
+    variants = [variant for language in FAQ_LANGUAGES for variant in entry.questions.get(language, [])]
+    return any(_same_words(message, _distinct_words(variant)) for variant in variants)
+
+
+def _distinct_words(text: str) -> list[str]:
+    return [word for word, weight in _content_words(text).items() if weight == 1.0]
+
+
+def _same_words(first: list[str], second: list[str]) -> bool:
+    if not second:
+        return False
+    return all(any(_same_word(word, other) for other in second) for word in first) and all(
+        any(_same_word(word, other) for other in first) for word in second
+    )
 
 
 def match_faq(session: Session, event: Event, text: str) -> list[tuple[FaqEntry, float]]:

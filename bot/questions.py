@@ -27,12 +27,13 @@ QUESTION_START = re.compile(
 )
 
 
-# Questions about the assistant itself, folded, matched anywhere in the message.
+# Questions about the assistant itself, folded, at the end of the message:
+# "what do you do with my data?" asks about data, not about the assistant.
 CAPABILITY_QUESTION = re.compile(
     r"\b(que (puedes|sabes|podes) hacer|en que (me )?(puedes|podes) ayudar|para que sirves|"
     r"que haces|como funcionas|que eres|quien eres|"
-    r"what (can|do) you do|what are you|who are you|how can you help|how do you work|"
-    r"what can i ask)\b"
+    r"what (can|do) you do|what are you|who are you|how can you help( me)?|how do you work|"
+    r"what can i ask( you)?)\W*$"
 )
 
 

@@ -24,11 +24,12 @@ pytestmark = pytest.mark.conversation
 
 ORGANISERS = "registro@cumbre-abierta.example"
 REQUEST_NUMBER = re.compile(r"#(\d+)")
-# A message the NLU model reads as no intent (nlu_fallback). The language comes
-# from the greeting sent before it, because gibberish decides no language.
-# NOTE: other gibberish ("mmm eso de la cosa", "bla bla bla", "qwerty uiop") is
-# read as inform or affirm with high confidence and gets the default reply, so
-# it never reaches the clarifying options or the hand-off offer.
+# A keyboard mash: the NLU model reads it as no intent (nlu_fallback) or as
+# out_of_scope, and both get the clarifying options. The language comes from the
+# greeting sent before it, because gibberish decides no language.
+# NOTE: gibberish made of word-like strings ("mmm eso de la cosa", "bla bla bla")
+# can be read as inform or affirm with high confidence, and then it never reaches
+# the clarifying options or the hand-off offer.
 GIBBERISH = "asdf qwer zxcv"
 GREETING = {"es": "hola", "en": "hello"}
 EVENT_NAME = {"es": "Cumbre de Tecnología Abierta 2027", "en": "Open Technology Summit 2027"}

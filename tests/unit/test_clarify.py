@@ -7,7 +7,9 @@ from rasa_sdk import Tracker
 from actions.clarify import likeliest_options, misunderstood_in_a_row
 
 
-def tracker_with(text: str, ranking: list[tuple[str, float]], earlier_actions: tuple[str, ...] = ()) -> Tracker:
+def tracker_with(
+    text: str, ranking: list[tuple[str, float]], earlier_actions: tuple[str, ...] = (), earlier_text: str = "x"
+) -> Tracker:
     message = {
         "text": text,
         "intent": {"name": "nlu_fallback", "confidence": 0.4},
@@ -17,7 +19,7 @@ def tracker_with(text: str, ranking: list[tuple[str, float]], earlier_actions: t
     events = []
     for name in earlier_actions:
         events += [
-            {"event": "user", "text": "x", "parse_data": {"intent": {"name": "inform"}}},
+            {"event": "user", "text": earlier_text, "parse_data": {"intent": {"name": "inform"}}},
             {"event": "action", "name": "action_extract_slots"},
             {"event": "action", "name": name},
             {"event": "action", "name": "action_listen"},
@@ -55,3 +57,11 @@ def test_misunderstood_messages_in_a_row_are_counted():
     assert misunderstood_in_a_row(tracker_with("???", [], ("utter_greet",))) == 1
     assert misunderstood_in_a_row(tracker_with("???", [], ("utter_greet", "action_clarify"))) == 2
     assert misunderstood_in_a_row(tracker_with("???", [], ("action_clarify", "utter_greet"))) == 1
+
+
+def test_keyboard_mash_out_of_scope_counted():
+    mash = tracker_with("asdf", [], ("action_out_of_scope",), earlier_text="qwer zxcv")
+    joke = tracker_with("asdf", [], ("action_out_of_scope",), earlier_text="cuéntame un chiste")
+
+    assert misunderstood_in_a_row(mash) == 2
+    assert misunderstood_in_a_row(joke) == 1

@@ -62,6 +62,15 @@ def test_subject_outside_faq_gets_topic(session, demo_event):
     assert answer.topic == "prices"
 
 
+@pytest.mark.parametrize(("text", "language"), [("¿tienen un correo de contacto?", "es"), ("is there a contact email?", "en")])
+def test_shared_word_is_not_same_subject(session, demo_event, text, language):
+    # "correo" is in the entry "¿Por qué me piden mi correo?", which asks something else.
+    answer = answer_question(session, demo_event, text, language)
+
+    assert answer is not None
+    assert answer.topic == "contact"
+
+
 def test_venue_accessibility_question(session, demo_event):
     answer = answer_question(session, demo_event, "is the venue wheelchair accessible?", "en")
 
@@ -83,6 +92,10 @@ def test_question_about_assistant(session, demo_event, text, language, expected)
     assert answer.text.startswith(expected)
 
 
-@pytest.mark.parametrize("text", ["¿qué incluye?", "¿qué hacen con mis datos?", "quiero registrarme", "what time is it"])
+@pytest.mark.parametrize(
+    "text",
+    ["¿qué incluye?", "¿qué hacen con mis datos?", "quiero registrarme", "what time is it",
+     "What do you do with my data?", "¿qué haces con mi correo?"],
+)
 def test_asks_capabilities_false(text):
     assert not asks_capabilities(text)
