@@ -181,7 +181,7 @@ def find_topics(text: str) -> list[str]:
     used = [False] * len(tokens)
     scores: dict[str, int] = {}
     first_seen: dict[str, int] = {}
-    asked: set[str] = set()
+    requested_topics: set[str] = set()
 
     for pattern in PATTERNS:
         for start in range(len(tokens)):
@@ -195,9 +195,9 @@ def find_topics(text: str) -> list[str]:
             scores[pattern.topic] = scores.get(pattern.topic, 0) + len(pattern.words)
             first_seen[pattern.topic] = min(first_seen.get(pattern.topic, start), start)
             if pattern.words != (tokens[start],) or tokens[start] not in SUBJECT_WORDS:
-                asked.add(pattern.topic)
+                requested_topics.add(pattern.topic)
 
-    topics = [topic for topic in scores if topic in asked] or list(scores)
+    topics = [topic for topic in scores if topic in requested_topics] or list(scores)
     return sorted(topics, key=lambda topic: (-scores[topic], first_seen[topic]))
 
 
