@@ -48,7 +48,11 @@ def _misunderstood(action: str | None, text: str) -> bool:
 
 
 def _user_text_before(events: list[dict], index: int) -> str:
-    return next((event.get("text") or "" for event in reversed(events[:index]) if event.get("event") == "user"), "")
+    """Return the text of the last user message before ``events[index]``, or ""."""
+    for event in reversed(events[:index]):
+        if event.get("event") == "user":
+            return event.get("text") or ""
+    return ""
 
 
 def likeliest_options(tracker: Tracker, lang: str) -> list[dict]:

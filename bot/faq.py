@@ -156,12 +156,12 @@ def similarity(message: dict[str, float], question: dict[str, float]) -> float:
     return 2 * shared / total
 
 
-def covers_subject(entry: FaqEntry, text: str) -> bool:
+def same_subject(entry: FaqEntry, text: str) -> bool:
     """Tell whether a question variant of ``entry`` has the same distinct words as ``text``.
 
     Distinct words are neither stop words nor topic words. "¿Cuánto cuesta el
     estacionamiento?" and "¿Hay estacionamiento en la sede?" both have only
-    "estacionamiento", so the message asks about parking, not ticket prices.
+    "estacionamiento", so the message is about parking, not ticket prices.
     "¿Tienen un correo de contacto?" shares "correo" with "¿Por qué me piden mi
     correo?", but that variant also has "piden", so it is another question.
     """
@@ -173,15 +173,16 @@ def covers_subject(entry: FaqEntry, text: str) -> bool:
 
 
 def _distinct_words(text: str) -> list[str]:
-    return [word for word, weight in _content_words(text).items() if weight == 1.0]
+    return [word for word, weight in _content_words(text).items() if weight != TOPIC_WORD_WEIGHT]
 
 
 def _same_words(first: list[str], second: list[str]) -> bool:
-    if not second:
-        return False
-    return all(any(_same_word(word, other) for other in second) for word in first) and all(
-        any(_same_word(word, other) for other in first) for word in second
-    )
+    return bool(second) and _contains_all(first, second) and _contains_all(second, first)
+
+
+def _contains_all(words: list[str], others: list[str]) -> bool:
+    """Tell whether every word of ``others`` is one of ``words``, allowing a typo."""
+    return all(any(_same_word(word, other) for word in words) for other in others)
 
 
 def match_faq(session: Session, event: Event, text: str) -> list[tuple[FaqEntry, float]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.faq import covers_subject, match_faq
+from bot.faq import match_faq, same_subject
 from bot.models import Event
 from bot.replies import reply
 from bot.text import fold
@@ -28,7 +28,7 @@ QUESTION_START = re.compile(
 
 
 # Questions about the assistant itself, folded, at the end of the message:
-# "what do you do with my data?" asks about data, not about the assistant.
+# "what do you do with my data?" is about data, not about the assistant.
 CAPABILITY_QUESTION = re.compile(
     r"\b(que (puedes|sabes|podes) hacer|en que (me )?(puedes|podes) ayudar|para que sirves|"
     r"que haces|como funcionas|que eres|quien eres|"
@@ -49,17 +49,16 @@ def answer_question(session: Session, event: Event, text: str, language: str) ->
     """Answer ``text`` from the event's FAQ or its stored data, or return None when neither matches.
 
     A question about what the assistant does gets its capabilities. A
-    confident FAQ match wins, and so does a weaker one that names everything
-    the message asks about beyond topic words ("¿cuánto cuesta el
-    estacionamiento?" is the parking entry, not the ticket prices). Otherwise
-    each named topic is answered (at most ``MAX_TOPICS_PER_ANSWER``), and a
-    weaker FAQ match is the last resort.
+    confident FAQ match wins, and so does a weaker one with a variant of the
+    same distinct words ("¿cuánto cuesta el estacionamiento?" is the parking
+    entry, not the ticket prices). Otherwise each named topic is answered (at
+    most ``MAX_TOPICS_PER_ANSWER``), and a weaker FAQ match is the last resort.
     """
     if asks_capabilities(text):
         return Answer(reply("assistant_capabilities", language), "capabilities")
 
     matches = match_faq(session, event, text)
-    if matches and (matches[0][1] >= CONFIDENT_FAQ_SCORE or covers_subject(matches[0][0], text)):
+    if matches and (matches[0][1] >= CONFIDENT_FAQ_SCORE or same_subject(matches[0][0], text)):
         return _faq_answer(matches[0][0], language)
 
     topics = find_topics(text)[:MAX_TOPICS_PER_ANSWER]
@@ -77,7 +76,7 @@ def _faq_answer(entry, language: str) -> Answer:
 
 
 def asks_capabilities(text: str) -> bool:
-    """Tell whether ``text`` asks what the assistant can do, as in "¿qué puedes hacer?"."""
+    """Tell whether ``text`` is a question about what the assistant can do, as in "¿qué puedes hacer?"."""
     return bool(CAPABILITY_QUESTION.search(fold(text)))
 
 

@@ -64,7 +64,7 @@ def test_subject_outside_faq_gets_topic(session, demo_event):
 
 @pytest.mark.parametrize(("text", "language"), [("¿tienen un correo de contacto?", "es"), ("is there a contact email?", "en")])
 def test_shared_word_is_not_same_subject(session, demo_event, text, language):
-    # "correo" is in the entry "¿Por qué me piden mi correo?", which asks something else.
+    # "correo" is in the entry "¿Por qué me piden mi correo?", which is another question.
     answer = answer_question(session, demo_event, text, language)
 
     assert answer is not None

@@ -104,7 +104,7 @@ def test_find_topics_place_name_only(text, expected):
 
 
 def test_find_topics_vale_is_not_a_price():
-    # In Spain "vale" means "OK"; "¿cuánto vale?" still asks the price.
+    # In Spain "vale" means "OK", while "¿cuánto vale?" is still a price question.
     assert find_topics("vale") == []
     assert find_topics("vale, gracias") == []
     assert find_topics("¿cuánto valen las entradas?") == ["prices"]
