@@ -1,4 +1,9 @@
-"""Checks that the held-out sets cover the domain and share no example with the training data."""
+"""Checks that the held-out sets cover the domain and share no example with the training data.
+
+The training data here includes the entries of lookup tables: an entry equal
+to a held-out message gives the model that message's answer as surely as an
+example would.
+"""
 
 from __future__ import annotations
 
@@ -54,6 +59,20 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
+def load_lookup_entries(path: Path) -> list[Example]:
+    """Return the entries of every lookup table in a training file, labelled with the table's name."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = []
+    for item in document.get("nlu") or []:
+        if "lookup" not in item:
+            continue
+        for line in (item.get("examples") or "").splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                entries.append(Example(line[2:].strip(), f"lookup table {item['lookup']}", [], path))
+    return entries
+
+
 def normalise(text: str) -> str:
     """Fold case, accents and punctuation away, so near-identical messages compare equal.
 
@@ -81,7 +100,7 @@ def check_heldout(domain: dict) -> list[str]:
     """Return every problem found in the held-out sets, or an empty list when they are usable."""
     training = {}
     for path in sorted((ROOT / "data").rglob("*.yml")):
-        for example in load_examples(path):
+        for example in load_examples(path) + load_lookup_entries(path):
             training.setdefault(normalise(example.text), example)
 
     problems = []
