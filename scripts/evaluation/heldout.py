@@ -1,8 +1,7 @@
 """Checks that the held-out sets cover the domain and share no example with the training data.
 
-The training data here includes the entries of lookup tables: an entry equal
-to a held-out message gives the model that message's answer as surely as an
-example would.
+Lookup table entries count as training data too, because an entry equal to a
+held-out message would show the model that message's intent.
 """
 
 from __future__ import annotations
