@@ -9,6 +9,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.types import DomainDict
 
+from actions.clarify import answer_question_if_any
 from actions.conversation import event_for, is_new_user_turn, language, latest_intent, latest_text, pressed
 from actions.registration_form import CONFIRM_WORDS
 from bot.cancellation import cancel_by_chat, confirmation_question, needs_confirmation
@@ -74,6 +75,10 @@ class ActionSubmitCancellation(Action):
         return "action_submit_cancellation"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        # Without an account there is nothing to cancel, so a question the model
+        # took for a cancellation ("¿para qué quieren mi correo?") gets its answer.
+        if _account_id(tracker) is None and answer_question_if_any(dispatcher, tracker, language(tracker)):
+            return [SlotSet("cancellation_confirmed", None)]
         message = await asyncio.to_thread(
             cancel_by_chat,
             _account_id(tracker),

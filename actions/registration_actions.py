@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarify import answer_question_if_any
 from actions.conversation import (
     event_for,
     language,
@@ -138,6 +139,11 @@ class ActionRegistrationStatus(Action):
         lang = language(tracker)
         account_id = tracker.get_slot("account_id")
         if account_id is None:
+            # Without an account there is no status to tell, so a question the
+            # model took for a status request ("what do you do with my data?")
+            # gets its answer instead.
+            if answer_question_if_any(dispatcher, tracker, lang):
+                return []
             dispatcher.utter_message(
                 text=reply("status_needs_account", lang),
                 buttons=[intent_button(reply("button_register", lang), "register")],
