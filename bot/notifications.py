@@ -92,7 +92,7 @@ def deliver(notices: Iterable[Notice], *, push: bool = True) -> None:
         # The push waits for the engine, whose actions wait for the database,
         # so it must run after this transaction releases SQLite's write lock.
         # NOTE: emails are still sent inside the transaction, so a slow SMTP
-        # server delays every chat turn that writes until it answers or times out.
+        # server delays every chat turn that writes until it responds or times out.
         if push and conversation:
             push_message(conversation, *message)
         logger.info("notice %s delivered for registration %s", notice.kind, notice.registration_id)

@@ -43,33 +43,32 @@ def parse_annotated(line: str) -> tuple[str, list[str]]:
     return ANNOTATION.sub(replace, line), entities
 
 
-def load_examples(path: Path) -> list[Example]:
+def _nlu_items(path: Path, kind: str) -> list[tuple[str, list[str]]]:
+    """Return the name and entry lines of every ``kind`` block ("intent", "lookup") in an NLU file."""
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    examples = []
+    items = []
     for item in document.get("nlu") or []:
-        if "intent" not in item:
+        if kind not in item:
             continue
-        for line in (item.get("examples") or "").splitlines():
-            line = line.strip()
-            if not line.startswith("- "):
-                continue
-            text, entities = parse_annotated(line[2:].strip())
-            examples.append(Example(text, item["intent"], entities, path))
+        lines = [line.strip()[2:].strip() for line in (item.get("examples") or "").splitlines()
+                 if line.strip().startswith("- ")]
+        items.append((item[kind], lines))
+    return items
+
+
+def load_examples(path: Path) -> list[Example]:
+    examples = []
+    for intent, lines in _nlu_items(path, "intent"):
+        for line in lines:
+            text, entities = parse_annotated(line)
+            examples.append(Example(text, intent, entities, path))
     return examples
 
 
 def load_lookup_entries(path: Path) -> list[Example]:
     """Return the entries of every lookup table in a training file, labelled with the table's name."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    entries = []
-    for item in document.get("nlu") or []:
-        if "lookup" not in item:
-            continue
-        for line in (item.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                entries.append(Example(line[2:].strip(), f"lookup table {item['lookup']}", [], path))
-    return entries
+    return [Example(entry, f"lookup table {table}", [], path)
+            for table, entries in _nlu_items(path, "lookup") for entry in entries]
 
 
 def normalise(text: str) -> str:
