@@ -85,21 +85,11 @@ def deliver(notices: Iterable[Notice], *, push: bool = True) -> None:
     for notice in notices:
         with session_scope() as session:
             registration = session.get(Registration, notice.registration_id)
-            if registration is None:
-                continue
-            message = _deliver_one(session, registration, notice)
-            conversation = registration.conversation_id
-        # The push waits for the engine, whose actions wait for the database,
-        # so it must run after this transaction releases SQLite's write lock.
-        # NOTE: emails are still sent inside the transaction, so a slow SMTP
-        # server delays every chat turn that writes until it responds or times out.
-        if push and conversation:
-            push_message(conversation, *message)
-        logger.info("notice %s delivered for registration %s", notice.kind, notice.registration_id)
+            if registration is not None:
+                _deliver_one(session, registration, notice, push)
 
 
-def _deliver_one(session, registration: Registration, notice: Notice) -> tuple[str, list[dict]]:
-    """Send the notice's emails and return the chat message (text and buttons) for the attendee."""
+def _deliver_one(session, registration: Registration, notice: Notice, push: bool) -> None:
     language = registration.language
     params = registration_params(registration) | notice.params
     buttons: list[dict] = []
@@ -114,9 +104,15 @@ def _deliver_one(session, registration: Registration, notice: Notice) -> tuple[s
     else:
         subject = reply("notice_email_subject", language, **params)
         _send(registration, subject, reply("notice_email_body", language, message=text, **params))
+    # NOTE: this push runs inside the caller's transaction, so with SQLite it
+    # holds the write lock while it waits for the engine. An attendee's turn whose
+    # action needs that lock then blocks both sides until a 30 s timeout. Pushing
+    # after the commit removes that, but REST replies then get the push a turn later.
+    if push and registration.conversation_id:
+        push_message(registration.conversation_id, text, buttons)
     if notice.kind in ORGANISER_NOTICES:
         _tell_organisers(registration, notice)
-    return text, buttons
+    logger.info("notice %s delivered for registration %s", notice.kind, registration.id)
 
 
 def _tell_organisers(registration: Registration, notice: Notice) -> None:

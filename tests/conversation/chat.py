@@ -33,21 +33,6 @@ class Chat:
         self.replies = response.json()
         return self.replies
 
-    def send_until_pushed(self, messages: list[str], expected: str) -> str:
-        """Send ``messages`` in turn until a reply contains ``expected``, and return every reply text sent back.
-
-        A REST client gets a pushed message with its next turn. When PayPal's
-        webhook settles the payment, the push can land while a turn runs, and
-        then it arrives with the turn after.
-        """
-        seen = []
-        for message in messages:
-            self.send(message)
-            seen.append(self.text)
-            if expected in self.text:
-                break
-        return "\n".join(seen)
-
     @property
     def text(self) -> str:
         return "\n".join(reply.get("text") or "" for reply in self.replies)
