@@ -104,10 +104,8 @@ def _deliver_one(session, registration: Registration, notice: Notice, push: bool
     else:
         subject = reply("notice_email_subject", language, **params)
         _send(registration, subject, reply("notice_email_body", language, message=text, **params))
-    # NOTE: this push runs inside the caller's transaction, so with SQLite it
-    # holds the write lock while it waits for the engine. An attendee's turn whose
-    # action needs that lock then blocks both sides until a 30 s timeout. Pushing
-    # after the commit removes that, but REST replies then get the push a turn later.
+    # NOTE: this push waits for the engine inside deliver()'s transaction, which
+    # keeps SQLite's write lock, so an attendee turn needing that lock stalls both for 30 s.
     if push and registration.conversation_id:
         push_message(registration.conversation_id, text, buttons)
     if notice.kind in ORGANISER_NOTICES:
