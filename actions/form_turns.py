@@ -17,7 +17,7 @@ from actions.conversation import latest_entity, latest_intent, latest_text, pres
 from bot.questions import looks_like_question
 from bot.text import fold
 from bot.topics import find_topics
-from bot.validation import find_code, find_email
+from bot.validation import EMAIL_PATTERN, find_code, find_email
 
 # Whole messages that stop the form whatever the NLU model read, compared after
 # folding case and accents and dropping punctuation.
@@ -117,7 +117,7 @@ def read_turn(tracker: Tracker) -> FormTurn:
     requested = tracker.get_slot("requested_slot")
     if wants_to_stop(tracker):
         return FormTurn(TurnKind.STOP)
-    if pressed(tracker, "human_handoff") or (intent == "human_handoff" and HANDOFF_WORDS.search(text)):
+    if pressed(tracker, "human_handoff") or (intent == "human_handoff" and asks_for_person(text)):
         return FormTurn(TurnKind.HANDOFF)
     if requested != "confirmation" and (pressed(tracker, "change_field") or CHANGE_WORDS.search(text)):
         field = named_field(tracker, text)
@@ -128,6 +128,15 @@ def read_turn(tracker: Tracker) -> FormTurn:
     if is_question(text, intent):
         return FormTurn(TurnKind.QUESTION)
     return FormTurn(TurnKind.ANSWER)
+
+
+def asks_for_person(text: str) -> bool:
+    """Tell whether the message names a person to talk to, outside any email address.
+
+    "marta.persona@example.com" is the email the form requested even when the model
+    reads it as human_handoff.
+    """
+    return bool(HANDOFF_WORDS.search(EMAIL_PATTERN.sub(" ", text)))
 
 
 def _holds_requested_value(requested: str | None, text: str) -> bool:
