@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from bot.db import session_scope
 from bot.engine import push_message
@@ -55,28 +56,56 @@ def registration_params(registration: Registration) -> dict:
     )
 
 
-def send_confirmation_email(registration: Registration) -> bool:
-    """Email the registration code; return False (and log) when delivery fails."""
+@dataclass(frozen=True)
+class Email:
+    """One message to send once the transaction that composed it has ended."""
+
+    to: str
+    subject: str
+    body: str
+    # Named in the log line when delivery fails; never the address or content.
+    purpose: str
+
+
+@dataclass
+class Outgoing:
+    """Everything one notice sends: the attendee's chat message and the emails."""
+
+    conversation: str | None
+    text: str
+    buttons: list[dict]
+    emails: list[Email] = field(default_factory=list)
+
+
+def confirmation_email(registration: Registration) -> Email:
+    """Compose the email that gives the attendee their registration code."""
     language = registration.language
     params = registration_params(registration)
-    return _send(
-        registration,
-        reply("confirmation_email_subject", language, **params),
-        reply("confirmation_email_body", language, **params),
+    return Email(
+        to=registration.account.email,
+        subject=reply("confirmation_email_subject", language, **params),
+        body=reply("confirmation_email_body", language, **params),
+        purpose=f"confirmation for registration {registration.id}",
     )
 
 
-def _send(registration: Registration, subject: str, body: str) -> bool:
+def send_confirmation_email(registration: Registration) -> bool:
+    """Email the registration code; return False (and log) when delivery fails."""
+    return deliver_email(confirmation_email(registration))
+
+
+def deliver_email(email: Email) -> bool:
+    """Send one composed email; return False (and log) when delivery fails."""
     try:
-        send_email(registration.account.email, subject, body)
+        send_email(email.to, email.subject, email.body)
     except MailError as error:
-        logger.error("email to registration %s failed: %s", registration.id, error)
+        logger.error("sending email (%s) failed: %s", email.purpose, error)
         return False
     return True
 
 
 def deliver(notices: Iterable[Notice], *, push: bool = True) -> None:
-    """Email each notice and, with ``push``, send it to the attendee's conversation.
+    """Send each notice to the attendee's conversation (with ``push``) and by email.
 
     Call after the transaction that produced the notices committed, so the
     attendee never hears of a change that was rolled back. ``push=False`` is for
@@ -85,11 +114,22 @@ def deliver(notices: Iterable[Notice], *, push: bool = True) -> None:
     for notice in notices:
         with session_scope() as session:
             registration = session.get(Registration, notice.registration_id)
-            if registration is not None:
-                _deliver_one(session, registration, notice, push)
+            if registration is None:
+                continue
+            outgoing = _compose(session, registration, notice)
+        # Sent after the session ends, because every SQLite session holds the write
+        # lock (BEGIN IMMEDIATE) and the push waits for the engine, whose actions
+        # wait for that lock. The push goes first, so a notice in the inbox means
+        # the conversation has it too.
+        # NOTE: an engine slow to take the push delays the emails by up to 30 s.
+        if push and outgoing.conversation:
+            push_message(outgoing.conversation, outgoing.text, outgoing.buttons)
+        for email in outgoing.emails:
+            deliver_email(email)
+        logger.info("notice %s delivered for registration %s", notice.kind, notice.registration_id)
 
 
-def _deliver_one(session, registration: Registration, notice: Notice, push: bool) -> None:
+def _compose(session, registration: Registration, notice: Notice) -> Outgoing:
     language = registration.language
     params = registration_params(registration) | notice.params
     buttons: list[dict] = []
@@ -99,22 +139,23 @@ def _deliver_one(session, registration: Registration, notice: Notice, push: bool
     else:
         text = reply(NOTICE_TEXTS[notice.kind], language, **params)
 
+    outgoing = Outgoing(conversation=registration.conversation_id, text=text, buttons=buttons)
     if notice.kind == NoticeKind.PAID:
-        send_confirmation_email(registration)
+        outgoing.emails.append(confirmation_email(registration))
     else:
-        subject = reply("notice_email_subject", language, **params)
-        _send(registration, subject, reply("notice_email_body", language, message=text, **params))
-    # NOTE: this push waits for the engine inside deliver()'s transaction, which
-    # keeps SQLite's write lock, so an attendee turn needing that lock stalls both for 30 s.
-    if push and registration.conversation_id:
-        push_message(registration.conversation_id, text, buttons)
+        outgoing.emails.append(Email(
+            to=registration.account.email,
+            subject=reply("notice_email_subject", language, **params),
+            body=reply("notice_email_body", language, message=text, **params),
+            purpose=f"notice {notice.kind} for registration {registration.id}",
+        ))
     if notice.kind in ORGANISER_NOTICES:
-        _tell_organisers(registration, notice)
-    logger.info("notice %s delivered for registration %s", notice.kind, registration.id)
+        outgoing.emails.append(_organiser_email(registration, notice))
+    return outgoing
 
 
-def _tell_organisers(registration: Registration, notice: Notice) -> None:
-    """Email the event's contact address; organisers read Spanish first."""
+def _organiser_email(registration: Registration, notice: Notice) -> Email:
+    """Compose the email to the event's contact address; organisers read Spanish first."""
     event = registration.event
     params = registration_params(registration) | notice.params
     body = reply(
@@ -123,10 +164,10 @@ def _tell_organisers(registration: Registration, notice: Notice) -> None:
         email=registration.account.email, **params,
     )
     subject = reply("organiser_notice_subject", "es", registration_id=registration.id, **params)
-    try:
-        send_email(event.contact_email, subject, body)
-    except MailError as error:
-        logger.error("organiser email for registration %s failed: %s", registration.id, error)
+    return Email(
+        to=event.contact_email, subject=subject, body=body,
+        purpose=f"organiser notice for registration {registration.id}",
+    )
 
 
 def _declined_message(session, registration: Registration, params: dict) -> tuple[str, list[dict]]:

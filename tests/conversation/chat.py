@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import re
+import time
 import uuid
 from email.policy import default as default_policy
 from pathlib import Path
@@ -60,6 +61,21 @@ class Chat:
             if message["To"] == address:
                 messages.append(message)
         return messages
+
+    def wait_for_email(self, address: str, subject_part: str, timeout: float = 60) -> email.message.EmailMessage:
+        """Return the first email to ``address`` whose subject contains ``subject_part``, waiting for it.
+
+        PayPal's webhook may settle a payment after the buyer is back. The notice
+        reaches the conversation before its email, so once the email is here a
+        REST client gets the notice with its next message.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for m in self.emails_to(address) if subject_part in m["Subject"]]
+            if found:
+                return found[0]
+            assert time.monotonic() < deadline, f"no email to {address} about {subject_part!r} in {timeout} s"
+            time.sleep(0.2)
 
     def latest_code(self, address: str) -> str:
         messages = self.emails_to(address)

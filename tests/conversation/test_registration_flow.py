@@ -59,6 +59,7 @@ def test_spanish_registration_paid_through_paypal(chat: Chat):
     code = REGISTRATION_CODE.search(page.text).group(1)
     assert code.startswith("CUMBRE-")
 
+    chat.wait_for_email("ana.nunez@example.com", code)
     chat.send("gracias")
     assert f"¡Recibimos tu pago de 1,500.00 MXN! Tu registro para Cumbre de Tecnología Abierta 2027 está confirmado. Tu código de registro es {code}." in chat.text
 
