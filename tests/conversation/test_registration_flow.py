@@ -97,6 +97,7 @@ def test_english_registration_paid_through_paypal(chat: Chat):
     assert "Payment received" in page.text
     code = REGISTRATION_CODE.search(page.text).group(1)
 
+    chat.wait_for_email("sean@example.ie", code)
     chat.send("is my registration confirmed?")
     assert f"Your registration code is {code}" in chat.text
     assert "paid and confirmed" in chat.text
