@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.db import session_scope
 from bot.events import get_event
 from bot.models import Account, Registration, RegistrationStatus
-from bot.notifications import send_confirmation_email
+from bot.notifications import confirmation_email, deliver_email
 from bot.payments import create_paypal_client, start_checkout
 from bot.paypal.errors import PayPalError
 from bot.registrations import (
@@ -65,16 +65,17 @@ def submit_registration(
         except RegistrationClosed:
             return CheckoutReply(reply("utter_registration_closed", language, event=event_name))
 
-        if registration.status == RegistrationStatus.CONFIRMED:
+        if registration.status != RegistrationStatus.CONFIRMED:
+            # The pending registration and its held seat are kept even if PayPal fails.
             session.commit()
-            send_confirmation_email(registration)
-            text = reply(
-                "free_confirmed", language, name=registration.full_name, event=event_name, code=registration.code
-            )
-            return CheckoutReply(text)
-        # The pending registration and its held seat are kept even if PayPal fails.
-        session.commit()
-        return _payment_reply(session, registration, language, "pay_with_paypal")
+            return _payment_reply(session, registration, language, "pay_with_paypal")
+        email = confirmation_email(registration)
+        text = reply(
+            "free_confirmed", language, name=registration.full_name, event=event_name, code=registration.code
+        )
+    # Sent after the session ends, so a slow mail server holds no database lock.
+    deliver_email(email)
+    return CheckoutReply(text)
 
 
 def registration_status_reply(*, account_id: int, event_slug: str | None, language: str) -> CheckoutReply:

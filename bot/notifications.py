@@ -89,11 +89,6 @@ def confirmation_email(registration: Registration) -> Email:
     )
 
 
-def send_confirmation_email(registration: Registration) -> bool:
-    """Email the registration code; return False (and log) when delivery fails."""
-    return deliver_email(confirmation_email(registration))
-
-
 def deliver_email(email: Email) -> bool:
     """Send one composed email; return False (and log) when delivery fails."""
     try:
