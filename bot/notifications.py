@@ -114,8 +114,8 @@ def deliver(notices: Iterable[Notice], *, push: bool = True) -> None:
             outgoing = _compose(session, registration, notice)
         # Sent after the session ends, because every SQLite session holds the write
         # lock (BEGIN IMMEDIATE) and the push waits for the engine, whose actions
-        # wait for that lock. The push goes first, so a notice in the inbox means
-        # the conversation has it too.
+        # wait for that lock. The push goes first, so once the email is written the
+        # notice is in the conversation too, unless the push failed (logged).
         # NOTE: an engine slow to take the push delays the emails by up to 30 s.
         if push and outgoing.conversation:
             push_message(outgoing.conversation, outgoing.text, outgoing.buttons)

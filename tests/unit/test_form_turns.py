@@ -45,7 +45,7 @@ def tracker_for(text: str, intent: str, requested: str = "phone", entities: list
         ("change my phone to +52 55 1234 5678", "change_field", "dietary", TurnKind.CHANGE),
         ("quiero hablar con una persona", "human_handoff", "phone", TurnKind.HANDOFF),
         ("/human_handoff", "human_handoff", "phone", TurnKind.HANDOFF),
-        # A word of the hand-off inside an email address does not ask for a person.
+        # A hand-off word inside an email address is not a request for a person.
         ("marta.persona@example.com", "human_handoff", "account_email", TurnKind.ANSWER),
         ("help.team@example.org", "human_handoff", "account_email", TurnKind.ANSWER),
         ("quiero hablar con una persona, soy ana@example.com", "human_handoff", "phone", TurnKind.HANDOFF),

@@ -1,4 +1,4 @@
-"""Notices reach the attendee's chat without blocking the database, then the inbox.
+"""Notices reach the attendee's chat first, without blocking the database, then the inbox.
 
 The push goes to the application's ``/internal/push`` endpoint, served here on
 127.0.0.1 by a stand-in that, like the engine's actions during a chat turn,
