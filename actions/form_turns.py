@@ -49,6 +49,16 @@ HANDOFF_WORDS = re.compile(
     r"agent|someone|somebody|staff|organi[sz]er\w*|team)\b",
     re.IGNORECASE,
 )
+# While the form requests a name or an organisation, a hand-off word may be part of
+# the answer ("Equipo Alfa", "Human Rights Watch"). There a hand-off also needs a
+# verb such as "hablar" or "talk", or the word after an article ("con una persona").
+FREE_TEXT_FIELDS = frozenset({"full_name", "organisation"})
+HANDOFF_REQUEST = re.compile(
+    r"\b(habl\w*|contact\w*|comunic\w*|atiend\w*|atend\w*|p[aá]s\w*me|quiero|necesito|"
+    r"alguien|talk\w*|speak\w*|reach|connect\w*|transfer\w*|want|need|someone|somebody)\b|"
+    r"\b(una?|con|with|an?)\s+(persona|humano|humana|agente|asesor\w*|person|human|agent)\b",
+    re.IGNORECASE,
+)
 # Words that name each field of the form, in both languages.
 FIELD_WORDS = {
     "ticket_type": re.compile(r"\b(entrada|boleto|ticket|tipo)\b", re.I),
@@ -117,7 +127,7 @@ def read_turn(tracker: Tracker) -> FormTurn:
     requested = tracker.get_slot("requested_slot")
     if wants_to_stop(tracker):
         return FormTurn(TurnKind.STOP)
-    if pressed(tracker, "human_handoff") or (intent == "human_handoff" and asks_for_person(text)):
+    if pressed(tracker, "human_handoff") or (intent == "human_handoff" and asks_for_person(text, requested)):
         return FormTurn(TurnKind.HANDOFF)
     if requested != "confirmation" and (pressed(tracker, "change_field") or CHANGE_WORDS.search(text)):
         field = named_field(tracker, text)
@@ -130,13 +140,16 @@ def read_turn(tracker: Tracker) -> FormTurn:
     return FormTurn(TurnKind.ANSWER)
 
 
-def asks_for_person(text: str) -> bool:
+def asks_for_person(text: str, requested: str | None = None) -> bool:
     """Tell whether the message names a person to talk to, outside any email address.
 
     "marta.persona@example.com" is the email the form requested even when the model
-    reads it as human_handoff.
+    reads it as human_handoff, and "Equipo Alfa" is the organisation it requested.
     """
-    return bool(HANDOFF_WORDS.search(EMAIL_PATTERN.sub(" ", text)))
+    text = EMAIL_PATTERN.sub(" ", text)
+    if not HANDOFF_WORDS.search(text):
+        return False
+    return requested not in FREE_TEXT_FIELDS or bool(HANDOFF_REQUEST.search(text))
 
 
 def _holds_requested_value(requested: str | None, text: str) -> bool:

@@ -49,6 +49,14 @@ def tracker_for(text: str, intent: str, requested: str = "phone", entities: list
         ("marta.persona@example.com", "human_handoff", "account_email", TurnKind.ANSWER),
         ("help.team@example.org", "human_handoff", "account_email", TurnKind.ANSWER),
         ("quiero hablar con una persona, soy ana@example.com", "human_handoff", "phone", TurnKind.HANDOFF),
+        # A name or organisation may contain a hand-off word, so a hand-off there needs a verb.
+        ("Equipo Alfa", "human_handoff", "organisation", TurnKind.ANSWER),
+        ("Human Rights Watch", "human_handoff", "organisation", TurnKind.ANSWER),
+        ("Agente Sánchez", "human_handoff", "full_name", TurnKind.ANSWER),
+        ("quiero hablar con el equipo", "human_handoff", "organisation", TurnKind.HANDOFF),
+        ("con una persona por favor", "human_handoff", "full_name", TurnKind.HANDOFF),
+        ("can I talk to someone?", "human_handoff", "full_name", TurnKind.HANDOFF),
+        ("equipo", "human_handoff", "phone", TurnKind.HANDOFF),
         ("55 1234 5678", "inform", "phone", TurnKind.ANSWER),
     ],
 )
