@@ -7,6 +7,7 @@ and link buttons print their address.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import uuid
 
@@ -29,7 +30,8 @@ def show(messages: list[dict]) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://localhost:8000/webhooks/rest/webhook")
+    port = os.environ.get("APP_PORT", "8000")
+    parser.add_argument("--url", default=f"http://localhost:{port}/webhooks/rest/webhook")
     parser.add_argument("--sender", default=f"terminal-{uuid.uuid4().hex[:8]}")
     args = parser.parse_args()
     print(f"Conversation {args.sender}. Escribe tu mensaje (Ctrl-D para salir).")

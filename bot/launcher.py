@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -28,9 +29,43 @@ STOP_TIMEOUT_SECONDS = 15
 
 @dataclass
 class Ports:
+    """Loopback ports of the three servers, changed by APP_PORT, ACTIONS_PORT and ENGINE_PORT."""
+
     app: int = 8000
     actions: int = 5055
     engine: int = 5005
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Ports:
+        """Read the ports from the environment; raise ValueError naming an invalid one."""
+        environ = os.environ if environ is None else environ
+        defaults = cls()
+        values = {}
+        for name in ("app", "actions", "engine"):
+            variable = f"{name.upper()}_PORT"
+            raw = environ.get(variable, "").strip()
+            if not raw:
+                values[name] = getattr(defaults, name)
+                continue
+            if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+                raise ValueError(f"invalid {variable} {raw!r}: expected a port number from 1 to 65535")
+            values[name] = int(raw)
+        if len(set(values.values())) < len(values):
+            raise ValueError(f"APP_PORT, ACTIONS_PORT and ENGINE_PORT must differ, got {values}")
+        return cls(**values)
+
+    def busy(self) -> list[str]:
+        """Return a line for each port that another process already listens on."""
+        lines = []
+        for name, port in (("app", self.app), ("actions", self.actions), ("engine", self.engine)):
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                # As the servers do, so that a port left in TIME_WAIT by a stopped stack reads as free.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    lines.append(f"port {port} ({name}) is in use: stop what listens there or set {name.upper()}_PORT")
+        return lines
 
 
 @dataclass
@@ -182,7 +217,16 @@ Press Ctrl-C to stop.
 
 
 def main() -> int:
-    stack = Stack()
+    try:
+        ports = Ports.from_environment()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    busy = ports.busy()
+    if busy:
+        print("\n".join(f"error: {line}" for line in busy), file=sys.stderr)
+        return 1
+    stack = Stack(ports=ports)
 
     def request_stop(signum, frame):
         raise KeyboardInterrupt
