@@ -14,7 +14,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from bot.channels.web_history import drop_shown, history_messages, undelivered_pushes
 from bot.channels.web_origins import OriginPolicy, normalise_origin, parse_allowed_origins
-from bot.channels.web_sessions import InvalidSession, issue_session, verify_session
+from bot.channels.web_sessions import SESSION_MAX_AGE_SECONDS, InvalidSession, issue_session, verify_session
 from bot.channels.web_socket import CLOSE_INVALID_SESSION, CLOSE_NOT_HELLO
 from bot.cli import load_event, migrate
 from bot.engine import INTERNAL_TOKEN_HEADER, internal_token
@@ -82,11 +82,40 @@ def test_session_token_from_other_key():
 
 
 def test_session_token_with_changed_id():
-    session_id, signature = issue_session(SECRET).split(".")
+    session_id, issued, signature = issue_session(SECRET).split(".")
     changed = ("b" if session_id[0] == "a" else "a") + session_id[1:]
 
     with pytest.raises(InvalidSession, match="signature"):
-        verify_session(f"{changed}.{signature}", SECRET)
+        verify_session(f"{changed}.{issued}.{signature}", SECRET)
+
+
+def test_session_token_with_changed_issue_time():
+    session_id, issued, signature = issue_session(SECRET, now=1_800_000_000).split(".")
+
+    with pytest.raises(InvalidSession, match="signature"):
+        verify_session(f"{session_id}.{int(issued) + 86400}.{signature}", SECRET, now=1_800_000_000)
+
+
+def test_session_token_valid_until_max_age():
+    token = issue_session(SECRET, now=1_800_000_000)
+
+    session_id = verify_session(token, SECRET, now=1_800_000_000 + SESSION_MAX_AGE_SECONDS)
+
+    assert token.startswith(f"{session_id}.1800000000.")
+
+
+def test_session_token_expires_after_max_age():
+    token = issue_session(SECRET, now=1_800_000_000)
+
+    with pytest.raises(InvalidSession, match="expired"):
+        verify_session(token, SECRET, now=1_800_000_000 + SESSION_MAX_AGE_SECONDS + 1)
+
+
+def test_session_token_from_future_rejected():
+    token = issue_session(SECRET, now=1_800_000_000 + 3600)
+
+    with pytest.raises(InvalidSession, match="future"):
+        verify_session(token, SECRET, now=1_800_000_000)
 
 
 # Origins
@@ -289,8 +318,8 @@ def hello(token: str, pending: list | None = None) -> dict:
 
 
 def test_socket_rejects_forged_session(client: TestClient):
-    session_id, _signature = issue_session(SECRET).split(".")
-    forged = f"{session_id}.{'A' * 43}"
+    session_id, issued, _signature = issue_session(SECRET).split(".")
+    forged = f"{session_id}.{issued}.{'A' * 43}"
 
     with client.websocket_connect("/chat/ws") as socket:
         socket.send_json(hello(forged))

@@ -114,8 +114,8 @@ def test_forged_session_rejected(context, stack):
     widget.say("hola")
     widget.wait_for("¿Qué quieres hacer?")
     real = widget.session_token()
-    session_id, signature = real.split(".")
-    forged = f"{session_id}.{'A' * len(signature)}"
+    session_id, issued, signature = real.split(".")
+    forged = f"{session_id}.{issued}.{'A' * len(signature)}"
 
     assert page.evaluate(FIRST_ANSWER_TO_TOKEN, real) == "history"
     assert page.evaluate(FIRST_ANSWER_TO_TOKEN, forged) == 4401

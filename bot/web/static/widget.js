@@ -470,8 +470,8 @@
     });
   }
 
-  // The server did not accept the stored session (it was issued under another key,
-  // or altered): forget it, with the messages meant for it, and start afresh.
+  // The server did not accept the stored session (it expired, was issued under
+  // another key, or was altered): forget it, with the messages meant for it, and start afresh.
   function startNewSession() {
     state.session = null;
     save("session", null);
