@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 
 from actions.conversation import event_for, language, latest_intent, latest_text
 from actions.form_turns import is_question
@@ -57,7 +58,7 @@ def _user_text_before(events: list[dict], index: int) -> str:
 
 def likeliest_options(tracker: Tracker, lang: str) -> list[dict]:
     """Buttons for the two likeliest meanings: topics the words name, then the
-    NLU model's ranking."""
+    NLU model's ranking, then the most common requests when those give fewer than two."""
     buttons = [
         intent_button(topic_label(topic, lang), "ask_event", {"topic": topic})
         for topic in find_topics(latest_text(tracker))
@@ -67,6 +68,12 @@ def likeliest_options(tracker: Tracker, lang: str) -> list[dict]:
         name = ranked.get("name")
         if name in offered and not (name == "ask_event" and buttons):
             buttons.append(intent_button(reply(f"label_{name}", lang), name))
+    # DIET ranks only its top 10 intents (ranking_length), so a message such as "👍" may rank
+    # a single offered intent. The reply promises options, so two are always shown.
+    for name in offered:
+        button = intent_button(reply(f"label_{name}", lang), name)
+        if len(buttons) < OPTIONS and button not in buttons:
+            buttons.append(button)
     return buttons[:OPTIONS]
 
 
@@ -99,6 +106,14 @@ def clarify(dispatcher, tracker: Tracker, lang: str) -> None:
 
 
 class ActionClarify(Action):
+    """The rule for nlu_fallback and the core fallback of unsure dialogue predictions.
+
+    It ends the turn itself. As the core fallback, nothing else would: the
+    policies stay unsure after it, so Rasa would run it again until its limit of
+    10 actions. Rasa 3.6 counts that limit back to the last action_listen, so
+    every later message of the conversation would hit it again and get no reply.
+    """
+
     def name(self) -> str:
         return "action_clarify"
 
@@ -106,7 +121,7 @@ class ActionClarify(Action):
         lang = language(tracker)
         if not answer_question_if_any(dispatcher, tracker, lang):
             clarify(dispatcher, tracker, lang)
-        return []
+        return [FollowupAction("action_listen")]
 
 
 class ActionOutOfScope(Action):

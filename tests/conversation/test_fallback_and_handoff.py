@@ -78,6 +78,20 @@ def test_second_misunderstanding_offers_handoff(chat: Chat, language: str):
     assert reply("utter_ask_handoff_question", language) in chat.text
 
 
+@pytest.mark.parametrize("message", ["😀🎉👍", "👍", "sí", "no", "ok"])
+def test_reply_without_context_answered_once(chat: Chat, message: str):
+    # With no question before it, the dialogue policies are unsure what to do next.
+    chat.send(message)
+    texts = [sent.get("text") for sent in chat.replies]
+
+    assert texts
+    assert len(texts) == len(set(texts))
+
+    chat.send("hola")
+
+    assert reply("utter_greet", "es", event=EVENT_NAME["es"]) in chat.text
+
+
 def test_understood_message_resets_misunderstandings(chat: Chat):
     chat.send(GIBBERISH)
     chat.send("¿cuánto cuesta?")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.clarify import likeliest_options, misunderstood_in_a_row
+import asyncio
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clarify import ActionClarify, likeliest_options, misunderstood_in_a_row
 
 
 def tracker_with(
@@ -50,6 +54,31 @@ def test_named_topics_come_first():
     payloads = [button["payload"] for button in likeliest_options(tracker, "en")]
     assert len(payloads) == 2
     assert all(payload.startswith('/ask_event{"topic": ') for payload in payloads)
+
+
+def test_single_ranked_option_padded_to_two():
+    # A reply such as "👍" ranks affirm first and most offered intents below the top 10.
+    ranking = [("affirm", 1.0), ("goodbye", 1e-30), ("human_handoff", 1e-30), ("greet", 1e-31)]
+    buttons = likeliest_options(tracker_with("👍", ranking), "es")
+
+    assert [button["payload"] for button in buttons] == ["/human_handoff", "/register"]
+    assert buttons[1]["title"] == "Registrarme"
+
+
+def test_no_ranking_offers_common_requests():
+    buttons = likeliest_options(tracker_with("👍", []), "en")
+
+    assert [button["payload"] for button in buttons] == ["/register", "/check_status"]
+
+
+def test_clarify_ends_the_turn():
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with("😀🎉👍", [("affirm", 1.0)])
+
+    events = asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_listen"}]
+    assert len(dispatcher.messages) == 1
 
 
 def test_misunderstood_messages_in_a_row_are_counted():
