@@ -7,7 +7,9 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: run test setup train db chat validate browser eval clean
 
-run: setup train db
+run: setup train
+	$(VENV)/bin/python -m bot.launcher --check-ports
+	$(MAKE) --no-print-directory db
 	$(VENV)/bin/python -m bot.launcher
 
 test: setup train browser

@@ -34,7 +34,7 @@ def main() -> int:
     parser.add_argument("--url", default=f"http://localhost:{port}/webhooks/rest/webhook")
     parser.add_argument("--sender", default=f"terminal-{uuid.uuid4().hex[:8]}")
     args = parser.parse_args()
-    print(f"Conversation {args.sender}. Escribe tu mensaje (Ctrl-D para salir).")
+    print(f"Conversación {args.sender}. Escribe tu mensaje (Ctrl-D para salir).")
 
     buttons: list[dict] = []
     headers = {"Authorization": f"Bearer {mint_token(args.sender)}"}
@@ -53,7 +53,7 @@ def main() -> int:
                 response = client.post(args.url, json={"sender": args.sender, "message": text})
                 response.raise_for_status()
             except httpx.HTTPError as error:
-                print(f"error: the REST channel at {args.url} failed: {error}. Is `make run` running?", file=sys.stderr)
+                print(f"error: el canal REST en {args.url} no respondió ({error}). ¿Está en marcha `make run`?", file=sys.stderr)
                 continue
             buttons = show(response.json())
 

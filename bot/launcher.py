@@ -193,12 +193,13 @@ class Stack:
 
 
 def print_welcome(stack: Stack) -> None:
+    chat_command = "make chat" if stack.ports.app == Ports.app else f"APP_PORT={stack.ports.app} make chat"
     print(
         f"""
 Registro por chat is running.
 
   Open the event page and its chat widget:  {stack.app_url.replace("127.0.0.1", "localhost")}/
-  Chat in a terminal:  make chat
+  Chat in a terminal:  {chat_command}
 
   REST channel, for other clients (a token per sender id):
     TOKEN=$(.venv/bin/python -m bot.cli rest-token ana)
@@ -216,16 +217,28 @@ Press Ctrl-C to stop.
     )
 
 
-def main() -> int:
+def free_ports() -> Ports | None:
+    """Return the configured ports when all are valid and free; print why not and return None otherwise."""
     try:
         ports = Ports.from_environment()
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return None
     busy = ports.busy()
     if busy:
         print("\n".join(f"error: {line}" for line in busy), file=sys.stderr)
+        return None
+    return ports
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    ports = free_ports()
+    if ports is None:
         return 1
+    # `make run` checks first, so that a second copy stops before it touches the database.
+    if arguments == ["--check-ports"]:
+        return 0
     stack = Stack(ports=ports)
 
     def request_stop(signum, frame):

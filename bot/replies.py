@@ -43,10 +43,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "event or tell you the status of your registration.",
     },
     "form_cancelled": {
-        "es": "De acuerdo, cancelé el registro en curso; no guardé nada. Escribe «registrarme» "
-        "cuando quieras empezar de nuevo.",
-        "en": "OK, I cancelled the registration in progress and saved nothing. Write "
-        "\"register\" whenever you want to start again.",
+        "es": "De acuerdo, cancelé el registro en curso; no quedó ninguna inscripción a medias. "
+        "Escribe «registrarme» cuando quieras empezar de nuevo.",
+        "en": "OK, I cancelled the registration in progress; no half-finished registration was "
+        "kept. Write \"register\" whenever you want to start again.",
     },
     "nothing_to_cancel": {
         "es": "No hay ningún registro en curso que cancelar.",

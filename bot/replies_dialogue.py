@@ -7,8 +7,8 @@ from __future__ import annotations
 DIALOGUE_TEXTS: dict[str, dict[str, str]] = {
     # Stopping the registration form
     "utter_ask_stop_confirmed": {
-        "es": "¿Quieres dejar el registro? No guardaré nada de lo que llevas.",
-        "en": "Do you want to stop registering? I won't keep anything you've given so far.",
+        "es": "¿Quieres dejar el registro? No guardaré una inscripción a medias.",
+        "en": "Do you want to stop registering? I won't keep a half-finished registration.",
     },
     "button_stop_yes": {"es": "Sí, dejarlo", "en": "Yes, stop"},
     "button_stop_no": {"es": "No, seguir", "en": "No, continue"},

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from bot.launcher import Ports
+from bot.launcher import Ports, main
 
 
 def test_ports_default_without_variables():
@@ -50,3 +50,23 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_check_ports_exits_zero_when_free(monkeypatch, capsys):
+    free = _free_port()
+    monkeypatch.setenv("APP_PORT", str(free))
+    monkeypatch.setenv("ACTIONS_PORT", str(free + 1 if free < 65535 else free - 1))
+    monkeypatch.setenv("ENGINE_PORT", str(free + 2 if free < 65534 else free - 2))
+
+    assert main(["--check-ports"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_check_ports_fails_on_busy_port(monkeypatch, capsys):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        monkeypatch.setenv("ENGINE_PORT", str(listener.getsockname()[1]))
+
+        assert main(["--check-ports"]) == 1
+    assert "set ENGINE_PORT" in capsys.readouterr().err
