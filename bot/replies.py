@@ -78,8 +78,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "To create your account I need your name and email. What's your name?",
     },
     "utter_ask_account_email": {
-        "es": "Gracias, {account_name}. ¿A qué correo te envío el código de verificación?",
-        "en": "Thanks, {account_name}. Which email should I send the verification code to?",
+        # No thanks in it: the form asks again after an invalid email or a question.
+        "es": "{account_name}, ¿a qué correo te envío el código de verificación?",
+        "en": "{account_name}, which email should I send the verification code to?",
     },
     "utter_ask_verification_code": {
         "es": "Escribe el código de 6 dígitos que te envié a {account_email}. Si no te llegó, "

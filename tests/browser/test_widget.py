@@ -32,7 +32,7 @@ def register_until_payment(widget: Widget, outbox: Path, name: str, address: str
     widget.say("Quiero registrarme")
     widget.wait_for("¿Cómo te llamas?")
     widget.say(name)
-    widget.wait_for("¿A qué correo te envío el código")
+    widget.wait_for("¿a qué correo te envío el código")
     widget.say(address)
     widget.wait_for("Escribe el código de 6 dígitos")
     widget.say(latest_code(outbox, address))

@@ -356,7 +356,7 @@ def test_registration_paid_by_telegram(stack, fake_api):
     ]
 
     assert "¿Cómo te llamas?" in text_of(user.press("Registrarme"))
-    assert "¿A qué correo" in text_of(user.say("Marta Quintero"))
+    assert "¿a qué correo" in text_of(user.say("Marta Quintero"))
     assert "Te envié un código de verificación a marta@example.com" in text_of(user.say("marta@example.com"))
     tickets = user.say(latest_code(outbox, "marta@example.com"))
     assert "¿Qué tipo de entrada quieres?" in text_of(tickets)
