@@ -77,6 +77,8 @@ class Stack:
     model: Path = PROJECT_ROOT / "models"
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Guards the engine's HTTP API; set by ``start``.
+    engine_token: str = ""
 
     @property
     def app_url(self) -> str:
@@ -125,6 +127,7 @@ class Stack:
         # NOTE: rasa run takes the token only as an argument, so local users can see it
         # in the process list. It guards the engine's HTTP API, which listens on loopback.
         engine_token = secrets.token_hex(24)
+        self.engine_token = engine_token
         env = self.environment(engine_token)
         logs = self.var_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)

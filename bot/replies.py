@@ -42,6 +42,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Sorry, I didn't understand. I can register you, answer questions about the "
         "event or tell you the status of your registration.",
     },
+    "turn_stuck": {
+        "es": "Perdona, me trabé con tu mensaje. ¿Me lo escribes otra vez?",
+        "en": "Sorry, I got stuck on your message. Could you send it again?",
+    },
     "form_cancelled": {
         "es": "De acuerdo, cancelé el registro en curso; no quedó ninguna inscripción a medias. "
         "Escribe «registrarme» cuando quieras empezar de nuevo.",
@@ -78,7 +82,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "To create your account I need your name and email. What's your name?",
     },
     "utter_ask_account_email": {
-        # No thanks in it: the form asks again after an invalid email or a question.
+        # No thanks in it, because the form repeats it after an invalid email or a question.
         "es": "{account_name}, ¿a qué correo te envío el código de verificación?",
         "en": "{account_name}, which email should I send the verification code to?",
     },

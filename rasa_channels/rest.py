@@ -16,6 +16,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted
 from sanic import Blueprint, response
 
 from bot.engine_metadata import DELIVERED_METADATA_KEY, PUSHED_METADATA_KEY
@@ -100,9 +102,31 @@ class PushAwareRestInput(RestInput):
                 )
             except Exception:
                 logger.exception("REST message from %s failed", sender_id)
-            return response.json(earlier + collector.messages)
+            replies = collector.messages
+            if await self._end_stuck_turn(request, sender_id) and not replies:
+                replies = [{"recipient_id": sender_id, "text": reply("turn_stuck", language_of_events(events))}]
+            return response.json(earlier + replies)
 
         return webhook
+
+    async def _end_stuck_turn(self, request: Request, sender_id: Text) -> bool:
+        """End a turn that stopped before action_listen; return True when there was one.
+
+        Rasa stops a turn after 10 predicted actions (MAX_NUMBER_OF_PREDICTIONS)
+        without listening. Rasa 3.6 counts them back to the last action_listen,
+        so every later message of that conversation would stop at once too.
+        """
+        agent = request.app.ctx.agent
+        if not agent or not agent.tracker_store or not agent.lock_store:
+            return False
+        async with agent.lock_store.lock(sender_id):
+            tracker = await agent.tracker_store.retrieve(sender_id)
+            if tracker is None or tracker.latest_action_name in (None, ACTION_LISTEN_NAME):
+                return False
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            await agent.tracker_store.save(tracker)
+        logger.warning("conversation %s stopped before action_listen, probably at Rasa's action limit; turn ended", sender_id)
+        return True
 
     async def _events(self, request: Request, sender_id: Text) -> List[Dict[Text, Any]]:
         agent = request.app.ctx.agent

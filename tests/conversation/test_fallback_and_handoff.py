@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 
 from bot.replies import reply
@@ -90,6 +91,22 @@ def test_reply_without_context_answered_once(chat: Chat, message: str):
     chat.send("hola")
 
     assert reply("utter_greet", "es", event=EVENT_NAME["es"]) in chat.text
+
+
+def test_turn_stopped_at_action_limit_recovers(stack, chat: Chat):
+    # Ten actions without action_listen: what Rasa leaves when a turn hits its action limit.
+    chat.send("hola")
+    url = f"{stack.engine_url}/conversations/{conversation_id(chat)}/tracker/events"
+    events = [{"event": "action", "name": "action_clarify"} for _ in range(10)]
+    httpx.post(url, params={"token": stack.engine_token}, json=events, timeout=30).raise_for_status()
+
+    chat.send("¿cuánto cuesta?")
+
+    assert reply("turn_stuck", "es") in chat.text
+
+    chat.send("¿cuánto cuesta?")
+
+    assert fixed_text("topic_prices", "es") in chat.text
 
 
 def test_understood_message_resets_misunderstandings(chat: Chat):
