@@ -78,6 +78,9 @@ def test_cancel_paid_registration_refunds(chat: Chat):
 def test_cancel_kept_when_attendee_says_no(chat: Chat):
     link = register_paid_ticket(chat, "Sam Taylor", "sam@example.com", greeting="I want to register")
     httpx.get(httpx.post(link, data={"action": "approve"}).headers["location"])
+    # The payment notice reaches the chat before its email, so it cannot arrive
+    # with the reply to "No, keep it" below.
+    wait_for_confirmation_email(chat, "sam@example.com")
 
     chat.send("I want to cancel my registration")
     assert "Are you sure you want to cancel your registration (General)? We'll refund 4" not in chat.text
