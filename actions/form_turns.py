@@ -50,7 +50,7 @@ HANDOFF_WORDS = re.compile(
     re.IGNORECASE,
 )
 # While the form requests a name or an organisation, a hand-off word may be part of
-# the answer ("Equipo Alfa", "Human Rights Watch"). There a hand-off also needs a
+# the value ("Equipo Alfa", "Human Rights Watch"). There a hand-off also needs a
 # verb such as "hablar" or "talk", or the word after an article ("con una persona").
 FREE_TEXT_FIELDS = frozenset({"full_name", "organisation"})
 HANDOFF_REQUEST = re.compile(

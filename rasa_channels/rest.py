@@ -103,7 +103,8 @@ class PushAwareRestInput(RestInput):
             except Exception:
                 logger.exception("REST message from %s failed", sender_id)
             replies = collector.messages
-            if await self._end_stuck_turn(request, sender_id) and not replies:
+            # Every normal turn replies, so only an empty reply needs the tracker read again.
+            if not replies and await self._end_stuck_turn(request, sender_id):
                 replies = [{"recipient_id": sender_id, "text": reply("turn_stuck", language_of_events(events))}]
             return response.json(earlier + replies)
 
@@ -115,6 +116,8 @@ class PushAwareRestInput(RestInput):
         Rasa stops a turn after 10 predicted actions (MAX_NUMBER_OF_PREDICTIONS)
         without listening. Rasa 3.6 counts them back to the last action_listen,
         so every later message of that conversation would stop at once too.
+        A turn that hit the limit still sent its replies, so the attendee's next
+        message is the one that gets the request to send it again.
         """
         agent = request.app.ctx.agent
         if not agent or not agent.tracker_store or not agent.lock_store:
